@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## run: install if needed, apply migrations and start the bot (SQLite by default)
+run: $(STAMP)
+	$(BIN)/python -m bot
+
+## test: lint, type check and the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check bot tests migrations bench
+	$(BIN)/ruff format --check bot tests migrations bench
+	$(BIN)/mypy bot
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,72 @@
+"""The one place that builds the application: settings in, a ready PTB Application out."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+from telegram.ext import ApplicationBuilder, ContextTypes
+
+from bot.config import Settings
+from bot.container import Services
+from bot.crypto import TokenCipher, load_or_create_key
+from bot.metrica import MetricaClient, RequestLedger, RequestLimiter, create_http_client
+from bot.storage.db import create_engine, create_session_factory
+from bot.telegram.context import BotApplication, BotContext, BotData
+from bot.telegram.handlers import register_handlers
+
+log = logging.getLogger(__name__)
+
+
+def build_services(
+    settings: Settings, *, metrica_transport: httpx.AsyncBaseTransport | None = None
+) -> Services:
+    """The shared collaborators: database, cipher, Metrica client."""
+    secret = settings.bot_secret_key.get_secret_value() if settings.bot_secret_key else None
+    engine = create_engine(settings.effective_database_url)
+    http = create_http_client(str(settings.metrica_api_url), transport=metrica_transport)
+    ledger = RequestLedger()
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        cipher=TokenCipher(load_or_create_key(secret, settings.data_dir)),
+        http=http,
+        metrica=MetricaClient(http, limiter=RequestLimiter(), ledger=ledger),
+        ledger=ledger,
+    )
+
+
+def build_application(
+    settings: Settings, *, metrica_transport: httpx.AsyncBaseTransport | None = None
+) -> BotApplication:
+    """The bot with its handlers and background jobs, owning the services' lifecycle."""
+    services = build_services(settings, metrica_transport=metrica_transport)
+    app: BotApplication = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_file_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .concurrent_updates(64)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data.services = services
+    register_handlers(app)
+    return app
+
+
+async def _post_init(app: BotApplication) -> None:
+    me = app.bot
+    log.info("started as @%s", me.username)
+
+
+async def _post_shutdown(app: BotApplication) -> None:
+    services = app.bot_data.services
+    if services is None:
+        return
+    await services.http.aclose()
+    await services.engine.dispose()
+    log.info("stopped: HTTP client and database closed")

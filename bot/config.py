@@ -1,0 +1,130 @@
+"""Settings from environment variables (and a `.env` file), validated once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.crypto import is_valid_key
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class ConfigError(Exception):
+    """Settings are invalid; `problems` holds one human sentence per bad setting."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+PositiveSeconds = Annotated[int, Field(gt=0, le=86_400)]
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; names are the environment variables, case-insensitive."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    telegram_bot_token: SecretStr
+    telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
+    metrica_api_url: AnyHttpUrl = AnyHttpUrl("https://api-metrika.yandex.net")
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    bot_secret_key: SecretStr | None = None
+    poll_interval_seconds: PositiveSeconds = 60
+    idle_poll_interval_seconds: PositiveSeconds = 600
+    stuck_after_minutes: Annotated[int, Field(gt=0, le=10_080)] = 180
+    quota_share: Annotated[float, Field(gt=0, le=1)] = 0.8
+    daily_quota: Annotated[int, Field(gt=0)] = 5000
+    receive_updates: bool = True
+    webhook_url: AnyHttpUrl | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a container must listen on all interfaces
+    webhook_port: Annotated[int, Field(gt=0, lt=65536)] = 8443
+    webhook_secret: SecretStr | None = None
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        bot_id, _, secret = token.partition(":")
+        if not (bot_id.isdigit() and secret):
+            raise ValueError("must look like 123456:ABC-DEF (the token @BotFather gave you)")
+        return SecretStr(token)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_driver(cls, value: str) -> str:
+        return normalize_database_url(value) if value else value
+
+    @field_validator("bot_secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_valid_key(value.get_secret_value()):
+            raise ValueError(
+                "must be 32 url-safe base64-encoded bytes; generate one with: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return level
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the SQLite file in the data directory."""
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'bot.sqlite3'}"
+
+    @property
+    def telegram_base_url(self) -> str:
+        """What the bot prefixes to `{token}/{method}`."""
+        return f"{str(self.telegram_api_url).rstrip('/')}/bot"
+
+    @property
+    def telegram_file_url(self) -> str:
+        """What the bot prefixes to file paths."""
+        return f"{str(self.telegram_api_url).rstrip('/')}/file/bot"
+
+
+def normalize_database_url(url: str) -> str:
+    """Add the async driver to plain PostgreSQL and SQLite URLs; refuse other databases."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError("must be a URL such as postgresql://user@host/db or sqlite:///path")
+    drivers = {
+        "postgres": "postgresql+asyncpg",
+        "postgresql": "postgresql+asyncpg",
+        "postgresql+asyncpg": "postgresql+asyncpg",
+        "sqlite": "sqlite+aiosqlite",
+        "sqlite+aiosqlite": "sqlite+aiosqlite",
+    }
+    if scheme not in drivers:
+        raise ValueError("must start with postgresql:// or sqlite:// (other databases are not supported)")
+    return f"{drivers[scheme]}://{rest}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings, or raise ConfigError with one line per problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError([_describe(error) for error in exc.errors()]) from None
+
+
+def _describe(error: object) -> str:
+    """One sentence for one pydantic error, naming the environment variable."""
+    assert isinstance(error, dict)  # noqa: S101 - pydantic's ErrorDetails is a TypedDict
+    name = "_".join(str(part) for part in error.get("loc", ())).upper() or "SETTINGS"
+    if error.get("type") == "missing":
+        return f"{name} is required but not set"
+    message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    return f"{name} {message[0].lower()}{message[1:]}" if message else f"{name} is invalid"

@@ -1,0 +1,26 @@
+"""The shared collaborators every handler, service and background job uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.crypto import TokenCipher
+from bot.metrica import MetricaClient, RequestLedger
+from bot.storage.db import SessionFactory
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Built once in bot.app; reached from handlers as `context.services`."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    cipher: TokenCipher
+    http: httpx.AsyncClient
+    metrica: MetricaClient
+    ledger: RequestLedger

@@ -1,0 +1,115 @@
+"""The pure core: uploadings, their statuses and change detection. No I/O, no frameworks."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+class Status(enum.StrEnum):
+    """Statuses Metrica documents; others are kept as raw strings and shown as they are."""
+
+    PREPARED = "PREPARED"
+    UPLOADED = "UPLOADED"
+    EXPORTED = "EXPORTED"
+    MATCHED = "MATCHED"
+    PROCESSED = "PROCESSED"
+    LINKAGE_FAILURE = "LINKAGE_FAILURE"
+
+
+FINAL_STATUSES: frozenset[str] = frozenset({Status.PROCESSED, Status.LINKAGE_FAILURE})
+KNOWN_STATUSES: frozenset[str] = frozenset(Status)
+
+
+def is_final(status: str) -> bool:
+    """Whether Metrica will not move an uploading out of this status any more."""
+    return status in FINAL_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Uploading:
+    """One call uploading as Metrica reports it; every field but id and status is optional."""
+
+    id: int
+    status: str
+    create_time: datetime | None = None
+    source_quantity: int | None = None
+    line_quantity: int | None = None
+    comment: str = ""
+    client_id_type: str | None = None
+    static_calls_quantity: int | None = None
+    dynamic_calls_quantity: int | None = None
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the status is PROCESSED or LINKAGE_FAILURE."""
+        return is_final(self.status)
+
+    @property
+    def all_rows_invalid(self) -> bool:
+        """Rows were sent but none passed validation."""
+        return bool(self.source_quantity) and self.line_quantity == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """A Metrica counter as the API describes it."""
+
+    id: int
+    name: str = ""
+    site: str = ""
+    status: str | None = None
+    owner_login: str | None = None
+
+
+class ChangeKind(enum.StrEnum):
+    """What happened to an uploading between two polls."""
+
+    NEW = "new"
+    STATUS = "status"
+    STUCK = "stuck"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change worth telling the subscribed chats about."""
+
+    kind: ChangeKind
+    uploading: Uploading
+    old_status: str | None = None
+
+
+def newest_first(uploadings: Iterable[Uploading]) -> list[Uploading]:
+    """Sort by creation time then id, newest first (Metrica does not document an order)."""
+    floor = datetime.min
+
+    def key(u: Uploading) -> tuple[datetime, int]:
+        created = u.create_time.replace(tzinfo=None) if u.create_time else floor
+        return created, u.id
+
+    return sorted(uploadings, key=key, reverse=True)
+
+
+def detect_changes(previous: Mapping[int, str], current: Iterable[Uploading]) -> list[Change]:
+    """Compare the last seen status of each uploading with what Metrica reports now.
+
+    A new id is NEW, any different status is STATUS (even when statuses were skipped).
+    Uploadings that disappeared from the list are not changes.
+    """
+    changes: list[Change] = []
+    for uploading in current:
+        old = previous.get(uploading.id)
+        if old is None:
+            changes.append(Change(ChangeKind.NEW, uploading))
+        elif old != uploading.status:
+            changes.append(Change(ChangeKind.STATUS, uploading, old_status=old))
+    return changes
+
+
+def is_stuck(uploading: Uploading, now: datetime, stuck_after: timedelta) -> bool:
+    """An unfinished uploading older than the threshold."""
+    if uploading.is_final or uploading.create_time is None:
+        return False
+    return now - uploading.create_time > stuck_after

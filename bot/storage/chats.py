@@ -1,0 +1,53 @@
+"""Chats the bot is in: their type, title, language and whether the bot is still there."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Chat
+
+
+class ChatRepository:
+    """Reads and writes chats; never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, chat_id: int) -> Chat | None:
+        """The chat, if the bot has seen it."""
+        return await self._session.get(Chat, chat_id)
+
+    async def touch(self, chat_id: int, chat_type: str, title: str | None) -> Chat:
+        """Create the chat on first sight, refresh its type and title, mark it active."""
+        chat = await self.get(chat_id)
+        if chat is None:
+            chat = Chat(id=chat_id, type=chat_type, title=title, is_active=True)
+            self._session.add(chat)
+        else:
+            chat.type, chat.title, chat.is_active = chat_type, title, True
+        await self._session.flush()
+        return chat
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        """Remember the chat's language."""
+        await self._session.execute(update(Chat).where(Chat.id == chat_id).values(language=language))
+
+    async def set_active(self, chat_id: int, *, active: bool) -> None:
+        """The bot was removed or blocked (inactive), or is back (active); setup is kept."""
+        await self._session.execute(update(Chat).where(Chat.id == chat_id).values(is_active=active))
+
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: move its row, and by cascade its links, to the new id."""
+        if await self.get(new_id) is not None:
+            return
+        await self._session.execute(
+            update(Chat).where(Chat.id == old_id).values(id=new_id, type="supergroup")
+        )
+
+    async def active_ids(self, chat_ids: list[int]) -> list[int]:
+        """Those of the given chats where the bot still is."""
+        rows = await self._session.scalars(
+            select(Chat.id).where(Chat.id.in_(chat_ids), Chat.is_active.is_(True))
+        )
+        return list(rows)

@@ -1,0 +1,92 @@
+"""Counters and their links to chats: which chat may see which counter, through whose token."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import Counter as CounterInfo
+from bot.storage.models import ChatCounter, Counter, Subscription
+
+
+class CounterRepository:
+    """Reads and writes counters and chat links; never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, counter_id: int) -> Counter | None:
+        """The counter, if some chat linked it."""
+        return await self._session.get(Counter, counter_id)
+
+    async def remember(self, info: CounterInfo, credential_id: int) -> Counter:
+        """Store the counter's name and site; a valid credential becomes its poller."""
+        counter = await self.get(info.id)
+        if counter is None:
+            counter = Counter(id=info.id, failures=0, has_baseline=False, is_hot=False)
+            self._session.add(counter)
+        counter.name, counter.site = info.name, info.site
+        counter.credential_id = credential_id
+        if counter.paused_reason is not None:
+            counter.paused_reason, counter.failures, counter.next_poll_at = None, 0, None
+        await self._session.flush()
+        return counter
+
+    async def link(self, chat_id: int, counter_id: int, user_id: int, credential_id: int) -> bool:
+        """Link the counter to the chat; False when it was linked already (then refreshed)."""
+        existing = await self._session.get(ChatCounter, (chat_id, counter_id))
+        if existing is not None:
+            existing.linked_by, existing.credential_id = user_id, credential_id
+            return False
+        self._session.add(
+            ChatCounter(
+                chat_id=chat_id, counter_id=counter_id, linked_by=user_id, credential_id=credential_id
+            )
+        )
+        await self._session.flush()
+        return True
+
+    async def unlink(self, chat_id: int, counter_id: int) -> bool:
+        """Remove the link and its subscription; False when it was not linked."""
+        await self._session.execute(
+            delete(Subscription).where(
+                Subscription.chat_id == chat_id, Subscription.counter_id == counter_id
+            )
+        )
+        result = await self._session.execute(
+            delete(ChatCounter).where(
+                ChatCounter.chat_id == chat_id, ChatCounter.counter_id == counter_id
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def link_of(self, chat_id: int, counter_id: int) -> ChatCounter | None:
+        """The link of this counter to this chat, if any."""
+        return await self._session.get(ChatCounter, (chat_id, counter_id))
+
+    async def linked(self, chat_id: int) -> list[tuple[Counter, bool]]:
+        """The chat's counters, each with whether the chat is subscribed to it."""
+        subscribed = exists().where(
+            Subscription.chat_id == ChatCounter.chat_id,
+            Subscription.counter_id == ChatCounter.counter_id,
+        )
+        rows = await self._session.execute(
+            select(Counter, subscribed)
+            .join(ChatCounter, ChatCounter.counter_id == Counter.id)
+            .where(ChatCounter.chat_id == chat_id)
+            .order_by(Counter.id)
+        )
+        return [(counter, bool(is_subscribed)) for counter, is_subscribed in rows.tuples()]
+
+    async def chats_using_credential(self, credential_id: int) -> list[int]:
+        """Chats with a counter linked through this credential."""
+        rows = await self._session.scalars(
+            select(ChatCounter.chat_id).where(ChatCounter.credential_id == credential_id).distinct()
+        )
+        return list(rows)
+
+    async def hand_over(self, counter_id: int, credential_id: int | None) -> None:
+        """Make another credential (or none) the one that polls the counter."""
+        await self._session.execute(
+            update(Counter).where(Counter.id == counter_id).values(credential_id=credential_id)
+        )

@@ -1,0 +1,59 @@
+"""Users' Metrica OAuth tokens, stored only encrypted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.crypto import TokenCipher
+from bot.storage.models import Credential
+
+
+class CredentialRepository:
+    """Reads and writes credentials; never commits; tokens leave only through `token()`."""
+
+    def __init__(self, session: AsyncSession, cipher: TokenCipher) -> None:
+        self._session = session
+        self._cipher = cipher
+
+    async def for_user(self, user_id: int) -> Credential | None:
+        """The user's credential, valid or not."""
+        return await self._session.scalar(select(Credential).where(Credential.user_id == user_id))
+
+    async def get(self, credential_id: int) -> Credential | None:
+        """A credential by id."""
+        return await self._session.get(Credential, credential_id)
+
+    async def save(self, user_id: int, token: str, fingerprint: str, login: str | None) -> Credential:
+        """Store (or replace) the user's token, encrypted, as valid."""
+        credential = await self.for_user(user_id)
+        if credential is None:
+            credential = Credential(user_id=user_id)
+            self._session.add(credential)
+        credential.token_encrypted = self._cipher.encrypt(token)
+        credential.fingerprint = fingerprint
+        credential.login = login
+        credential.is_valid = True
+        credential.revoked_at = None
+        await self._session.flush()
+        return credential
+
+    async def delete(self, credential: Credential) -> None:
+        """Forget the token; counters it polled lose their credential."""
+        await self._session.delete(credential)
+        await self._session.flush()
+
+    async def mark_invalid(self, credential_id: int, now: datetime) -> bool:
+        """Metrica refused the token; True when this call is the one that noticed."""
+        result = await self._session.execute(
+            update(Credential)
+            .where(Credential.id == credential_id, Credential.is_valid.is_(True))
+            .values(is_valid=False, revoked_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def token(self, credential: Credential) -> str:
+        """The plain token, for a request to Metrica only."""
+        return self._cipher.decrypt(credential.token_encrypted)

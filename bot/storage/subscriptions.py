@@ -1,0 +1,51 @@
+"""Subscriptions: which chat hears about which linked counter."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Chat, Subscription
+
+
+class SubscriptionRepository:
+    """Reads and writes subscriptions; never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def subscribe(self, chat_id: int, counter_id: int) -> bool:
+        """Subscribe a chat to a counter it has linked; False when it already was."""
+        if await self._session.get(Subscription, (chat_id, counter_id)) is not None:
+            return False
+        self._session.add(Subscription(chat_id=chat_id, counter_id=counter_id, final_only=False))
+        await self._session.flush()
+        return True
+
+    async def unsubscribe(self, chat_id: int, counter_id: int) -> bool:
+        """Remove the subscription; False when there was none."""
+        result = await self._session.execute(
+            delete(Subscription).where(
+                Subscription.chat_id == chat_id, Subscription.counter_id == counter_id
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def of_chat(self, chat_id: int) -> list[int]:
+        """Counter ids the chat is subscribed to."""
+        rows = await self._session.scalars(
+            select(Subscription.counter_id)
+            .where(Subscription.chat_id == chat_id)
+            .order_by(Subscription.counter_id)
+        )
+        return list(rows)
+
+    async def active_chats(self, counter_id: int) -> list[Chat]:
+        """Active chats subscribed to the counter."""
+        rows = await self._session.scalars(
+            select(Chat)
+            .join(Subscription, Subscription.chat_id == Chat.id)
+            .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
+            .order_by(Chat.id)
+        )
+        return list(rows)

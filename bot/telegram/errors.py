@@ -1,0 +1,29 @@
+"""The last line of defence: log the exception, tell the chat in one sentence."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, TelegramError
+
+from bot.telegram.basics import language, reply
+from bot.telegram.context import BotContext
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Never a traceback to a user, never silence."""
+    error = context.error
+    if isinstance(error, NetworkError | Forbidden):
+        log.warning("telegram: %s", error)
+        return
+    log.error("unhandled error in an update handler", exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        await reply(update, t(await language(update, context), "error_internal"))
+    except (TelegramError, OSError) as exc:  # the chat may be gone; the log already has it
+        log.warning("could not report the error to chat %s: %s", update.effective_chat.id, exc)
