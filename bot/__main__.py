@@ -22,7 +22,7 @@ def main() -> int:
         settings = load_settings()
     except ConfigError as exc:
         for problem in exc.problems:
-            print(f"configuration error: {problem}", file=sys.stderr)  # noqa: T201
+            print(f"configuration error: {problem}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, _secrets(settings))
     log.info("applying database migrations")

@@ -11,9 +11,11 @@ from bot.config import Settings
 from bot.container import Services
 from bot.crypto import TokenCipher, load_or_create_key
 from bot.metrica import MetricaClient, RequestLedger, RequestLimiter, create_http_client
+from bot.monitor.runner import start_background, stop_background
 from bot.storage.db import create_engine, create_session_factory
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
+from bot.telegram.menu import set_command_menu
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +61,16 @@ def build_application(
 
 
 async def _post_init(app: BotApplication) -> None:
-    me = app.bot
-    log.info("started as @%s", me.username)
+    log.info("started as @%s", app.bot.username)
+    await set_command_menu(app.bot)
+    await start_background(app)
 
 
 async def _post_shutdown(app: BotApplication) -> None:
     services = app.bot_data.services
     if services is None:
         return
+    await stop_background(app)
     await services.http.aclose()
     await services.engine.dispose()
     log.info("stopped: HTTP client and database closed")

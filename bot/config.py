@@ -108,7 +108,9 @@ def normalize_database_url(url: str) -> str:
         "sqlite+aiosqlite": "sqlite+aiosqlite",
     }
     if scheme not in drivers:
-        raise ValueError("must start with postgresql:// or sqlite:// (other databases are not supported)")
+        raise ValueError(
+            "must start with postgresql:// or sqlite:// (other databases are not supported)"
+        )
     return f"{drivers[scheme]}://{rest}"
 
 

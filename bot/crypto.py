@@ -58,4 +58,3 @@ def load_or_create_key(configured: str | None, data_dir: Path) -> bytes:
         path.resolve(),
     )
     return key
-

@@ -31,7 +31,9 @@ class ChatRepository:
 
     async def set_language(self, chat_id: int, language: str) -> None:
         """Remember the chat's language."""
-        await self._session.execute(update(Chat).where(Chat.id == chat_id).values(language=language))
+        await self._session.execute(
+            update(Chat).where(Chat.id == chat_id).values(language=language)
+        )
 
     async def set_active(self, chat_id: int, *, active: bool) -> None:
         """The bot was removed or blocked (inactive), or is back (active); setup is kept."""

@@ -40,7 +40,10 @@ class CounterRepository:
             return False
         self._session.add(
             ChatCounter(
-                chat_id=chat_id, counter_id=counter_id, linked_by=user_id, credential_id=credential_id
+                chat_id=chat_id,
+                counter_id=counter_id,
+                linked_by=user_id,
+                credential_id=credential_id,
             )
         )
         await self._session.flush()

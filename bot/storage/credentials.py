@@ -26,7 +26,9 @@ class CredentialRepository:
         """A credential by id."""
         return await self._session.get(Credential, credential_id)
 
-    async def save(self, user_id: int, token: str, fingerprint: str, login: str | None) -> Credential:
+    async def save(
+        self, user_id: int, token: str, fingerprint: str, login: str | None
+    ) -> Credential:
         """Store (or replace) the user's token, encrypted, as valid."""
         credential = await self.for_user(user_id)
         if credential is None:

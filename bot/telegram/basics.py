@@ -67,5 +67,3 @@ async def help_command(update: Update, context: BotContext) -> None:
     lang = await language(update, context)
     names = command_names(update.effective_chat, context.bot.username)
     await reply(update, t(lang, "help", **names))
-
-

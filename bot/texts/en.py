@@ -28,4 +28,15 @@ MESSAGES: dict[str, str] = {
         "{lang_cmd} <code>ru|en</code>: language of this chat"
     ),
     "error_internal": "Something went wrong on my side. Please try again in a minute.",
+    "_raw": "{raw}",
+    # Status labels: shown with the raw code, e.g. "✅ Processed (PROCESSED)".
+    "status_PREPARED": "⏳ Prepared",
+    "status_UPLOADED": "📥 Uploaded",
+    "status_EXPORTED": "📤 Exported",
+    "status_MATCHED": "🔗 Matched",
+    "status_PROCESSED": "✅ Processed",
+    "status_LINKAGE_FAILURE": "❌ Linkage failure",
+    "status_unknown": "❔ Unknown status",
+    # --- chat interface (commands) ---
+    # --- monitor notifications ---
 }

@@ -29,4 +29,15 @@ MESSAGES: dict[str, str] = {
         "{lang_cmd} <code>ru|en</code>: язык этого чата"
     ),
     "error_internal": "Что-то пошло не так на моей стороне. Попробуйте ещё раз через минуту.",
+    "_raw": "{raw}",
+    # Status labels: shown with the raw code, e.g. "✅ Processed (PROCESSED)".
+    "status_PREPARED": "⏳ Подготовлена",
+    "status_UPLOADED": "📥 Загружена",
+    "status_EXPORTED": "📤 Выгружена",
+    "status_MATCHED": "🔗 Сопоставлена",
+    "status_PROCESSED": "✅ Обработана",
+    "status_LINKAGE_FAILURE": "❌ Ошибка связывания",
+    "status_unknown": "❔ Неизвестный статус",
+    # --- chat interface (commands) ---
+    # --- monitor notifications ---
 }

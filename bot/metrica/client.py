@@ -1,0 +1,179 @@
+"""The Metrica Management API client: typed results, the error tree, quotas and retries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+
+from bot.domain import Counter, Uploading
+from bot.metrica.errors import MetricaError, QuotaExceeded, Unavailable, parse_error
+from bot.metrica.parsing import (
+    parse_counter_body,
+    parse_counters_page,
+    parse_uploading_body,
+    parse_uploadings,
+)
+from bot.metrica.quota import RequestLedger, RequestLimiter, token_fingerprint
+
+API_PREFIX = "/management/v1"
+COUNTERS_PAGE_SIZE = 1000
+USER_AGENT = "metrica-calls-bot/0.1 (httpx)"
+
+logger = logging.getLogger("bot.metrica")
+
+T = TypeVar("T")
+
+
+def create_http_client(
+    base_url: str, *, timeout: float = 20.0, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The one long-lived httpx client for Metrica, with explicit timeouts and no redirects."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=httpx.Timeout(timeout, connect=5.0),
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        follow_redirects=False,
+        transport=transport,
+    )
+
+
+def _utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently to retry transient failures."""
+
+    attempts: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    jitter: bool = True
+
+    def delay(self, error: MetricaError, attempt: int) -> float | None:
+        """Seconds to wait before the next attempt after this failed one, or None to give up."""
+        transient = isinstance(error, Unavailable) or (
+            isinstance(error, QuotaExceeded) and not error.daily
+        )
+        if not transient or attempt >= self.attempts:
+            return None
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_delay else None
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        # Full jitter spreads retries of many pollers; not a security use of randomness.
+        return random.uniform(0, ceiling) if self.jitter else ceiling  # noqa: S311
+
+
+class MetricaClient:
+    """Reads counters and call uploadings; every call goes through the limiter and the ledger."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        limiter: RequestLimiter,
+        ledger: RequestLedger,
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._http = http
+        self._limiter = limiter
+        self._ledger = ledger
+        self._retry = retry
+        self._sleep = sleep
+        self._now = now
+
+    async def counters(self, token: str) -> list[Counter]:
+        """Every counter the token can see, paging through /counters."""
+        found: dict[int, Counter] = {}
+        offset = 1  # this endpoint's offset is 1-based
+        while True:
+            params = {"per_page": COUNTERS_PAGE_SIZE, "offset": offset}
+            total, page = await self._call(token, "/counters", params, parse_counters_page)
+            for counter in page:
+                found.setdefault(counter.id, counter)
+            offset += len(page)
+            if len(page) < COUNTERS_PAGE_SIZE or (total is not None and offset > total):
+                return list(found.values())
+
+    async def counter(self, token: str, counter_id: int) -> Counter:
+        """One counter."""
+        return await self._call(token, f"/counter/{int(counter_id)}", None, parse_counter_body)
+
+    async def uploadings(
+        self, token: str, counter_id: int, *, limit: int = 10000, offset: int = 0
+    ) -> list[Uploading]:
+        """Call uploadings of a counter, in the order Metrica returns them."""
+        path = f"/counter/{int(counter_id)}/offline_conversions/calls_uploadings"
+        params = {"limit": limit, "offset": offset}
+        return await self._call(token, path, params, parse_uploadings)
+
+    async def uploading(self, token: str, counter_id: int, uploading_id: int) -> Uploading:
+        """One call uploading."""
+        path = f"/counter/{int(counter_id)}/offline_conversions/calls_uploading/{int(uploading_id)}"
+        return await self._call(token, path, None, parse_uploading_body)
+
+    async def _call(
+        self, token: str, path: str, params: dict[str, int] | None, parse: Callable[[Any], T]
+    ) -> T:
+        """GET and parse, retrying transient failures as the policy allows."""
+        fingerprint = token_fingerprint(token)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return parse(await self._send(token, fingerprint, path, params))
+            except MetricaError as error:
+                error.redact(token)
+                delay = self._retry.delay(error, attempt)
+                if delay is None:
+                    raise
+                logger.warning(
+                    "GET %s failed (%s: %s); retry %d of %d in %.2f s",
+                    API_PREFIX + path,
+                    type(error).__name__,
+                    error,
+                    attempt,
+                    self._retry.attempts - 1,
+                    delay,
+                )
+            await self._sleep(delay)
+
+    async def _send(
+        self, token: str, fingerprint: str, path: str, params: dict[str, int] | None
+    ) -> Any:
+        """One HTTP attempt inside the token's slot; returns the decoded JSON of a 2xx."""
+        url = API_PREFIX + path
+        async with self._limiter.slot(fingerprint):
+            self._ledger.record(fingerprint, self._now().astimezone(UTC).date())
+            started = time.perf_counter()
+            try:
+                response = await self._http.get(
+                    url, params=params, headers={"Authorization": f"OAuth {token}"}
+                )
+            except httpx.RequestError as exc:
+                elapsed = (time.perf_counter() - started) * 1000
+                logger.debug("GET %s failed after %.0f ms: %s", url, elapsed, type(exc).__name__)
+                kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "network error"
+                raise Unavailable(f"{kind}: {type(exc).__name__}") from exc
+        elapsed = (time.perf_counter() - started) * 1000
+        logger.debug("GET %s -> %d in %.0f ms", url, response.status_code, elapsed)
+        if not response.is_success:
+            raise parse_error(response, self._now())
+        try:
+            return response.json()
+        except ValueError:
+            raise Unavailable(
+                "unexpected response: body is not JSON", status_code=response.status_code
+            ) from None
