@@ -93,3 +93,11 @@ class CounterRepository:
         await self._session.execute(
             update(Counter).where(Counter.id == counter_id).values(credential_id=credential_id)
         )
+
+    async def resume_for_credential(self, credential_id: int) -> None:
+        """A new token was saved: counters it polls are polled again at once."""
+        await self._session.execute(
+            update(Counter)
+            .where(Counter.credential_id == credential_id)
+            .values(paused_reason=None, failures=0, next_poll_at=None)
+        )
