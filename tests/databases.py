@@ -1,4 +1,4 @@
-"""Fresh, migrated databases for tests: a SQLite file, and PostgreSQL when TEST_DATABASE_URL is set."""
+"""Fresh migrated databases for tests: SQLite always, PostgreSQL with TEST_DATABASE_URL."""
 
 from __future__ import annotations
 

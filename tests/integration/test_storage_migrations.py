@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.db import create_engine
 from bot.storage.migrate import upgrade
 from bot.storage.models import Base
 
@@ -34,8 +35,6 @@ def test_upgrading_twice_is_harmless(sqlite_database_url: str) -> None:
 
 
 async def test_sqlite_runs_with_wal_and_foreign_keys(sqlite_database_url: str) -> None:
-    from bot.storage.db import create_engine
-
     engine = create_engine(sqlite_database_url)
     async with engine.connect() as connection:
         journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
