@@ -79,7 +79,7 @@ class CounterRepository:
             .where(ChatCounter.chat_id == chat_id)
             .order_by(Counter.id)
         )
-        return [(counter, bool(is_subscribed)) for counter, is_subscribed in rows.tuples()]
+        return [(counter, bool(is_subscribed)) for counter, is_subscribed in rows.all()]
 
     async def chats_using_credential(self, credential_id: int) -> list[int]:
         """Chats with a counter linked through this credential."""
