@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 _OAUTH = re.compile(r"(OAuth\s+)[\w.\-]+", re.IGNORECASE)
 _BOT_URL_TOKEN = re.compile(r"/bot\d+:[\w\-]+")
+# A user's "/token <secret>" message, as PTB logs incoming updates at DEBUG.
+_TOKEN_COMMAND = re.compile(r"(/token(?:@\w+)?\s+)(?!delete\b)[^\s'\"\\]+", re.IGNORECASE)
 
 
 class RedactingFilter(logging.Filter):
@@ -23,6 +25,7 @@ class RedactingFilter(logging.Filter):
         for secret in self._secrets:
             message = message.replace(secret, "***")
         message = _BOT_URL_TOKEN.sub("/bot***", _OAUTH.sub(r"\1***", message))
+        message = _TOKEN_COMMAND.sub(r"\1***", message)
         record.msg, record.args = message, None
         return True
 

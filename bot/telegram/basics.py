@@ -1,15 +1,24 @@
-"""/start and /help, and the reply helpers every handler shares."""
+"""What every handler shares: the chat's language, command names, and sending HTML replies."""
 
 from __future__ import annotations
 
-from telegram import Chat, Update
+from telegram import (
+    Chat,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 
 from bot.services.chats import ChatRef, chat_language
 from bot.telegram.context import BotContext
-from bot.texts import Html, Language, language_for, t
+from bot.texts import Html, Language, language_for
+from bot.texts.render import split_message
 
 COMMANDS = (
+    "start",
     "token",
     "link",
     "unlink",
@@ -22,12 +31,16 @@ COMMANDS = (
     "lang",
     "help",
 )
+ONBOARDING_PAYLOAD = "token"  # /start payload of links from groups to the private chat
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def command_names(chat: Chat | None, bot_username: str) -> dict[str, Html]:
-    """`{name}_cmd` placeholders: /cmd in private chats, /cmd@Bot in groups and channels."""
+    """`{name}_cmd`: /cmd in private chats, /cmd@Bot elsewhere; `private_link` to the bot."""
     suffix = "" if chat is None or chat.type == Chat.PRIVATE else f"@{bot_username}"
-    return {f"{name}_cmd": Html(f"/{name}{suffix}") for name in COMMANDS}
+    names = {f"{name}_cmd": Html(f"/{name}{suffix}") for name in COMMANDS}
+    names["private_link"] = Html(f"https://t.me/{bot_username}?start={ONBOARDING_PAYLOAD}")
+    return names
 
 
 def chat_ref(update: Update) -> ChatRef | None:
@@ -47,23 +60,25 @@ async def language(update: Update, context: BotContext) -> Language:
     return await chat_language(context.services.sessions, ref)
 
 
-async def reply(update: Update, text: str, **kwargs: object) -> None:
-    """Answer in the chat the update came from, as HTML."""
-    chat = update.effective_chat
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Answer in the update's chat as HTML, in parts when too long; buttons go on the last."""
+    chat, message = update.effective_chat, update.effective_message
     if chat is None:
-        return
-    await chat.send_message(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
-
-
-async def start(update: Update, context: BotContext) -> None:
-    """What the bot does and how to begin."""
-    lang = await language(update, context)
-    names = command_names(update.effective_chat, context.bot.username)
-    await reply(update, t(lang, "start", **names))
-
-
-async def help_command(update: Update, context: BotContext) -> None:
-    """Every command, with its arguments."""
-    lang = await language(update, context)
-    names = command_names(update.effective_chat, context.bot.username)
-    await reply(update, t(lang, "help", **names))
+        return None
+    quote = None
+    if chat.type != Chat.PRIVATE and message is not None and update.callback_query is None:
+        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    parts = split_message(text)
+    sent: Message | None = None
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        sent = await chat.send_message(
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if last else None,
+            reply_parameters=quote if index == 0 else None,
+            link_preview_options=NO_PREVIEW,
+        )
+    return sent

@@ -10,6 +10,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 from bot.telegram.basics import language, reply
 from bot.telegram.context import BotContext
 from bot.texts import t
+from bot.texts.render import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,10 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        await reply(update, t(await language(update, context), "error_internal"))
+        text = t(await language(update, context), "error_internal")
+        if update.callback_query is not None:
+            await update.callback_query.answer(plain_text(text), show_alert=True)
+        else:
+            await reply(update, text)
     except (TelegramError, OSError) as exc:  # the chat may be gone; the log already has it
         log.warning("could not report the error to chat %s: %s", update.effective_chat.id, exc)

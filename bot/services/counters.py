@@ -1,0 +1,52 @@
+"""/link, /unlink, /counters: which counters a chat may see, through whose token."""
+
+from __future__ import annotations
+
+from bot.container import Services
+from bot.domain import Counter
+from bot.services.chats import ChatRef, ensure_chat
+from bot.services.errors import NotLinked, NoToken
+from bot.services.metrica_calls import call_metrica, user_token
+from bot.services.views import CounterView, Linked
+from bot.storage.counters import CounterRepository
+
+
+async def link_counter(services: Services, chat: ChatRef, user_id: int, counter_id: int) -> Linked:
+    """Link a counter the user's token can see to the chat; Metrica names it."""
+    async with services.sessions.begin() as session:
+        ref = await user_token(session, services.cipher, user_id)
+
+    async def fetch(token: str) -> Counter:
+        return await services.metrica.counter(token, counter_id)
+
+    info = await call_metrica(services, ref, fetch, counter_id=counter_id)
+    credential_id = ref.credential_id
+    if credential_id is None:  # user_token only returns saved tokens
+        raise NoToken
+    async with services.sessions.begin() as session:
+        await ensure_chat(session, chat)
+        counters = CounterRepository(session)
+        await counters.remember(info, credential_id)
+        created = await counters.link(chat.id, info.id, user_id, credential_id)
+    return Linked(CounterView.of(info), chat.title, created)
+
+
+async def unlink_counter(services: Services, chat_id: int, counter_id: int) -> CounterView:
+    """Remove the counter (and its subscription) from the chat."""
+    async with services.sessions.begin() as session:
+        counters = CounterRepository(session)
+        stored = await counters.get(counter_id)
+        if stored is None or not await counters.unlink(chat_id, counter_id):
+            raise NotLinked(counter_id)
+        await counters.rehome(counter_id)
+        return CounterView(stored.id, stored.name, stored.site)
+
+
+async def linked_counters(services: Services, chat_id: int) -> list[CounterView]:
+    """The chat's counters, each with whether the chat is subscribed to it."""
+    async with services.sessions.begin() as session:
+        rows = await CounterRepository(session).linked(chat_id)
+    return [
+        CounterView(counter.id, counter.name, counter.site, subscribed)
+        for counter, subscribed in rows
+    ]

@@ -1,0 +1,99 @@
+"""What use cases return to the chat interface: plain frozen dataclasses, and paging."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from bot.domain import Counter, Uploading
+
+PAGE_SIZE = 10
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CounterView:
+    """A counter as a chat sees it."""
+
+    id: int
+    name: str = ""
+    site: str = ""
+    subscribed: bool = False
+
+    @classmethod
+    def of(cls, counter: Counter, *, subscribed: bool = False) -> CounterView:
+        """From Metrica's description of the counter."""
+        return cls(counter.id, counter.name, counter.site, subscribed)
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a longer list; `number` is 0-based."""
+
+    items: tuple[T, ...]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        """1-based position of the first item (0 for an empty list)."""
+        return self.number * PAGE_SIZE + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        """1-based position of the last item."""
+        return self.number * PAGE_SIZE + len(self.items)
+
+
+def paginate(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
+    """The page `number` of items, clamped to the pages there are."""
+    pages = max(1, -(-len(items) // size))
+    number = min(max(number, 0), pages - 1)
+    chunk = tuple(items[number * size : (number + 1) * size])
+    return Page(chunk, number, pages, len(items))
+
+
+@dataclass(frozen=True, slots=True)
+class UploadingsView:
+    """A page of a counter's uploadings, newest first."""
+
+    counter: CounterView
+    page: Page[Uploading]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadingView:
+    """One uploading of a counter."""
+
+    counter: CounterView
+    uploading: Uploading
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """The result of /link: the counter, the chat it went to, and whether it is new there."""
+
+    counter: CounterView
+    chat_title: str | None
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TokenState:
+    """What /token alone reports: never the token itself."""
+
+    saved: bool
+    valid: bool = False
+    saved_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenDeleted:
+    """The result of /token delete: which other chats were told."""
+
+    deleted: bool
+    chats_told: int = 0

@@ -1,0 +1,83 @@
+"""Service errors as one short sentence in the chat's language (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from bot.services.errors import (
+    AdminsOnly,
+    AnonymousSender,
+    CounterNotFound,
+    MetricaBusy,
+    MetricaRefused,
+    NoAccess,
+    NoCounters,
+    NoSubscriptions,
+    NotLinked,
+    NoToken,
+    NotSubscribed,
+    QuotaUsedUp,
+    ServiceError,
+    TargetOnlyInPrivate,
+    TargetProblem,
+    TokenRejected,
+    TokenRevoked,
+    UploadingNotFound,
+)
+from bot.texts import Html, t
+from bot.texts.render import truncate
+
+_KEYS: dict[type[ServiceError], str] = {
+    NoToken: "err_no_token",
+    TokenRevoked: "err_token_revoked",
+    TokenRejected: "err_token_rejected",
+    NoAccess: "err_no_access",
+    CounterNotFound: "err_counter_not_found",
+    UploadingNotFound: "err_uploading_not_found",
+    MetricaBusy: "err_busy",
+    QuotaUsedUp: "err_quota",
+    MetricaRefused: "err_refused",
+    NotLinked: "err_not_linked",
+    NoCounters: "err_no_counters",
+    NotSubscribed: "err_not_subscribed",
+    NoSubscriptions: "err_no_subscriptions",
+    AdminsOnly: "err_admins_only",
+    AnonymousSender: "err_anonymous",
+    TargetOnlyInPrivate: "err_target_private_only",
+}
+_ATTRIBUTES = (
+    ("counter_id", "counter"),
+    ("uploading_id", "uploading"),
+    ("minutes", "minutes"),
+    ("chat", "chat"),
+)
+REASON_LIMIT = 200
+
+
+def failure_text(lang: str, error: ServiceError, names: Mapping[str, Html], where: Html) -> Html:
+    """The sentence for an error; `where` names the chat it is about ('here', 'in “X”')."""
+    if isinstance(error, TargetProblem):
+        key = f"err_target_{error.reason}"
+    else:
+        key = _KEYS.get(type(error), "error_internal")
+    return t(lang, key, **{**names, "where": where, **_params(error)})
+
+
+def _params(error: ServiceError) -> dict[str, object]:
+    """Template values an error carries."""
+    params = {
+        name: getattr(error, attribute)
+        for attribute, name in _ATTRIBUTES
+        if hasattr(error, attribute)
+    }
+    if isinstance(error, QuotaUsedUp):
+        params["time"] = _clock(error.resets_at)
+    if isinstance(error, MetricaRefused):
+        params["reason"] = truncate(error.reason, REASON_LIMIT)
+    return params
+
+
+def _clock(moment: datetime | None) -> str:
+    """'00:00' (the daily quota resets at midnight UTC)."""
+    return moment.strftime("%H:%M") if moment else "00:00"

@@ -1,0 +1,101 @@
+"""Pure parsing of command arguments and button callback data; no Telegram objects here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_ID = 2**63 - 1
+CALLBACK_LIMIT = 64
+TOKEN_DELETE_WORDS = frozenset({"delete", "remove", "удалить"})
+
+ChatTarget = int | str  # a -100… chat id, or '@username'
+
+_DIGITS = re.compile(r"\d{1,19}")
+_USERNAME = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{3,31})")
+_TME_LINK = re.compile(r"(?:https?://)?t(?:elegram)?\.me/([A-Za-z][A-Za-z0-9_]{3,31})/?")
+_CHAT_ID = re.compile(r"-\d{1,19}")
+_TOKEN = re.compile(r"[A-Za-z0-9_\-.~+/=]{4,1024}")
+
+
+class ArgumentError(ValueError):
+    """The arguments do not fit the command; the reply is the command's usage."""
+
+
+@dataclass(frozen=True, slots=True)
+class CounterArgs:
+    """`[counter_id] [chat]`, in either order."""
+
+    counter_id: int | None
+    target: ChatTarget | None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadingArgs:
+    """`<uploading_id> [counter_id]`."""
+
+    uploading_id: int
+    counter_id: int | None
+
+
+def parse_positive_id(text: str) -> int | None:
+    """A positive integer id (counter or uploading), or None."""
+    if not _DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def parse_chat_target(text: str) -> ChatTarget | None:
+    """'@name', 't.me/name' or a negative chat id such as -1001234567890; None otherwise."""
+    if _CHAT_ID.fullmatch(text):
+        value = int(text)
+        return value if value >= -MAX_ID else None
+    link = _TME_LINK.fullmatch(text)
+    if link:
+        return f"@{link.group(1)}"
+    if text.startswith("@") and (name := _USERNAME.fullmatch(text)):
+        return f"@{name.group(1)}"
+    return None
+
+
+def parse_counter_args(args: list[str]) -> CounterArgs:
+    """A counter id and a chat, both optional, in any order; ArgumentError on anything else."""
+    counter_id: int | None = None
+    target: ChatTarget | None = None
+    for arg in args:
+        if counter_id is None and (number := parse_positive_id(arg)) is not None:
+            counter_id = number
+        elif target is None and (chat := parse_chat_target(arg)) is not None:
+            target = chat
+        else:
+            raise ArgumentError(arg)
+    return CounterArgs(counter_id, target)
+
+
+def required_counter(args: CounterArgs) -> int:
+    """The counter id of commands that cannot do without one."""
+    if args.counter_id is None:
+        raise ArgumentError("a counter id is required")
+    return args.counter_id
+
+
+def parse_uploading_args(args: list[str]) -> UploadingArgs:
+    """`<uploading_id> [counter_id]`."""
+    ids = [parse_positive_id(arg) for arg in args]
+    match ids:
+        case [int(uploading_id)]:
+            return UploadingArgs(uploading_id, None)
+        case [int(uploading_id), int(counter_id)]:
+            return UploadingArgs(uploading_id, counter_id)
+    raise ArgumentError("one or two positive ids")
+
+
+def looks_like_token(text: str) -> bool:
+    """Whether the text could be an OAuth token (one word of token characters)."""
+    return bool(_TOKEN.fullmatch(text))
+
+
+def is_token_delete(args: list[str]) -> bool:
+    """`/token delete`."""
+    return len(args) == 1 and args[0].lower() in TOKEN_DELETE_WORDS
