@@ -1,9 +1,19 @@
-"""python -m bot: read settings, migrate the database, build the app, run it."""
+"""python -m bot: read settings, migrate the database, build the app, run it.
+
+Run modes (every one stops cleanly on SIGINT/SIGTERM with exit code 0):
+- default: long-poll Telegram for updates, and run the monitor (poller and sender);
+- WEBHOOK_URL set: receive updates on a webhook (WEBHOOK_LISTEN, WEBHOOK_PORT, WEBHOOK_SECRET);
+- RECEIVE_UPDATES=false: only the monitor, for extra processes next to the one receiving updates
+  (Telegram lets only one process long-poll a bot).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -11,7 +21,9 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+from bot.monitor.instance import InstanceTag, instance_id
 from bot.storage.migrate import upgrade
+from bot.telegram.context import BotApplication
 
 log = logging.getLogger("bot")
 
@@ -25,11 +37,13 @@ def main() -> int:
             print(f"configuration error: {problem}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, _secrets(settings))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(InstanceTag(instance_id()))
     log.info("applying database migrations")
     upgrade(settings.effective_database_url)
     app = build_application(settings)
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        _run(app, settings)
     except InvalidToken:
         log.error("Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather")  # noqa: TRY400
         return 1
@@ -38,6 +52,46 @@ def main() -> int:
         return 1
     log.info("bye")
     return 0
+
+
+def _run(app: BotApplication, settings: Settings) -> None:
+    """Receive updates the configured way (or not at all) until a stop signal."""
+    if settings.webhook_url is not None:
+        url = str(settings.webhook_url)
+        log.info("receiving updates on a webhook at %s", url)
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlsplit(url).path.lstrip("/"),
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            close_loop=False,
+        )
+    elif settings.receive_updates:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    else:
+        log.info("RECEIVE_UPDATES=false: running the monitor only")
+        asyncio.run(_run_monitor_only(app))
+
+
+async def _run_monitor_only(app: BotApplication) -> None:
+    """The lifecycle run_polling gives, without asking Telegram for updates."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with app:  # initialize() now, shutdown() on the way out
+            if app.post_init:
+                await app.post_init(app)
+            await stop.wait()
+            if app.post_stop:
+                await app.post_stop(app)
+    finally:
+        if app.post_shutdown:
+            await app.post_shutdown(app)
 
 
 def _secrets(settings: Settings) -> list[str]:

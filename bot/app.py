@@ -52,6 +52,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(64)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -64,6 +65,11 @@ async def _post_init(app: BotApplication) -> None:
     log.info("started as @%s", app.bot.username)
     await set_command_menu(app.bot)
     await start_background(app)
+
+
+async def _post_stop(app: BotApplication) -> None:
+    # Before shutdown closes the bot's HTTP client, so no notification is cut off mid-send.
+    await stop_background(app)
 
 
 async def _post_shutdown(app: BotApplication) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -113,3 +113,17 @@ def is_stuck(uploading: Uploading, now: datetime, stuck_after: timedelta) -> boo
     if uploading.is_final or uploading.create_time is None:
         return False
     return now - uploading.create_time > stuck_after
+
+
+def detect_stuck(
+    current: Iterable[Uploading],
+    candidates: Collection[int],
+    now: datetime,
+    stuck_after: timedelta,
+) -> list[Change]:
+    """STUCK for each candidate (seen before, not warned yet) that is unfinished for too long."""
+    return [
+        Change(ChangeKind.STUCK, uploading, old_status=uploading.status)
+        for uploading in current
+        if uploading.id in candidates and is_stuck(uploading, now, stuck_after)
+    ]

@@ -1,16 +1,111 @@
-"""Starts and stops the background work: polling Metrica, sending notifications."""
+"""Starts and stops the background work: polling Metrica, sending notifications, bookkeeping."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import weakref
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+
+from bot.container import Services
+from bot.monitor.delivery import Delivery
+from bot.monitor.instance import instance_id
+from bot.monitor.ledger_sync import LedgerSync
+from bot.monitor.pacing import RateWindow
+from bot.monitor.poller import Poller
+from bot.monitor.pump import Pump, cancel_task, every
+from bot.monitor.sender import Sender
+from bot.storage.outbox import OutboxRepository
+from bot.storage.polling import PollingRepository, PollJob
 from bot.telegram.context import BotApplication
+
+log = logging.getLogger(__name__)
+
+POLL_CONCURRENCY = 16  # counters in flight per process; Metrica's per-token cap is the limiter's
+SEND_CONCURRENCY = 8  # chats written to at once; each chat is sequential and paced
+SEND_INTERVAL = 1.0  # how often to look for due messages queued by other processes
+HOUSEKEEPING_SECONDS = 30.0
+KEEP_SENT = timedelta(days=2)
+STOP_GRACE = 10.0
+
+
+class Monitor:
+    """The poller and the sender pumps plus the ledger and outbox bookkeeping of one process."""
+
+    def __init__(self, services: Services, bot: Bot, *, owner: str | None = None) -> None:
+        settings = services.settings
+        self.owner = owner or instance_id()
+        self._services = services
+        lease = timedelta(seconds=settings.lease_seconds)
+        rate = RateWindow(settings.telegram_messages_per_second)
+        self.sender = Sender(services.sessions, bot, owner=self.owner, lease=lease, rate=rate)
+        self.send_pump: Pump[Delivery] = Pump(
+            "sender",
+            claim=self.sender.claim,
+            work=self.sender.deliver,
+            concurrency=SEND_CONCURRENCY,
+            interval=SEND_INTERVAL,
+        )
+        self.poller = Poller(services, owner=self.owner, on_queued=self.send_pump.wake)
+        self.poll_pump: Pump[PollJob] = Pump(
+            "poller",
+            claim=self.poller.claim,
+            work=self.poller.poll,
+            concurrency=POLL_CONCURRENCY,
+            interval=min(5.0, max(0.5, settings.poll_interval_seconds / 4)),
+        )
+        self.ledger = LedgerSync(services.sessions, services.ledger)
+        self._housekeeping: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Load today's request counts, then start the loops."""
+        await self.ledger.sync()
+        self.poll_pump.start()
+        self.send_pump.start()
+        self._housekeeping = asyncio.create_task(
+            every(HOUSEKEEPING_SECONDS, self.housekeeping, name="housekeeping"),
+            name="housekeeping",
+        )
+        log.info("monitor started as %s", self.owner)
+
+    async def housekeeping(self) -> None:
+        """Share the request counts, notice tokens refused elsewhere, forget old messages."""
+        await self.ledger.sync()
+        await self.poller.sweep_revoked()
+        async with self._services.sessions.begin() as session:
+            await OutboxRepository(session).purge(datetime.now(UTC) - KEEP_SENT)
+
+    async def stop(self) -> None:
+        """Stop claiming, let running work finish briefly, save the counts, release leases."""
+        if self._housekeeping is not None:
+            await cancel_task(self._housekeeping)
+        await asyncio.gather(self.poll_pump.stop(STOP_GRACE), self.send_pump.stop(STOP_GRACE))
+        try:
+            await self.ledger.sync()
+            async with self._services.sessions.begin() as session:
+                await PollingRepository(session).release_all(self.owner)
+        except Exception:
+            log.exception("could not save request counts or release leases at stop")
+        log.info("monitor %s stopped", self.owner)
+
+
+_running: weakref.WeakKeyDictionary[BotApplication, Monitor] = weakref.WeakKeyDictionary()
 
 
 async def start_background(app: BotApplication) -> None:
     """Start the poller and the sender as background tasks of the application."""
-    # Filled in by the monitor work (issue 4).
-    _ = app
+    services = app.bot_data.services
+    if services is None or app in _running:
+        return
+    monitor = Monitor(services, app.bot)
+    _running[app] = monitor
+    await monitor.start()
 
 
 async def stop_background(app: BotApplication) -> None:
-    """Stop them, letting the current step finish."""
-    _ = app
+    """Stop them, letting the current step finish; safe to call twice."""
+    monitor = _running.pop(app, None)
+    if monitor is not None:
+        await monitor.stop()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Chat
+from bot.storage.models import Chat, ChatCounter
 
 
 class ChatRepository:
@@ -39,13 +39,29 @@ class ChatRepository:
         """The bot was removed or blocked (inactive), or is back (active); setup is kept."""
         await self._session.execute(update(Chat).where(Chat.id == chat_id).values(is_active=active))
 
-    async def migrate(self, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: move its row, and by cascade its links, to the new id."""
-        if await self.get(new_id) is not None:
-            return
+    async def migrate(self, old_id: int, new_id: int) -> bool:
+        """A group became a supergroup: move its row, and by cascade its links, to the new id.
+
+        A row already made for the new id (the bot heard from the supergroup first) gives way
+        unless it has links of its own. False when there was nothing to move.
+        """
+        old = await self.get(old_id)
+        if old is None:
+            return False
+        new = await self.get(new_id)
+        if new is not None:
+            if await self._session.scalar(select(exists().where(ChatCounter.chat_id == new_id))):
+                return False
+            await self._session.delete(new)
+            await self._session.flush()
+        self._session.expunge(old)
         await self._session.execute(
-            update(Chat).where(Chat.id == old_id).values(id=new_id, type="supergroup")
+            update(Chat)
+            .where(Chat.id == old_id)
+            .values(id=new_id, type="supergroup", is_active=True)
+            .execution_options(synchronize_session=False)
         )
+        return True
 
     async def active_ids(self, chat_ids: list[int]) -> list[int]:
         """Those of the given chats where the bot still is."""

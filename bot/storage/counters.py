@@ -6,7 +6,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Counter as CounterInfo
-from bot.storage.models import ChatCounter, Counter, Subscription
+from bot.storage.models import ChatCounter, Counter, Credential, Subscription
 
 
 class CounterRepository:
@@ -100,4 +100,47 @@ class CounterRepository:
             update(Counter)
             .where(Counter.credential_id == credential_id)
             .values(paused_reason=None, failures=0, next_poll_at=None)
+        )
+
+    async def links_by_credential(self, credential_id: int) -> list[tuple[int, int]]:
+        """(chat id, counter id) of every link made with this credential."""
+        rows = await self._session.execute(
+            select(ChatCounter.chat_id, ChatCounter.counter_id)
+            .where(ChatCounter.credential_id == credential_id)
+            .order_by(ChatCounter.chat_id, ChatCounter.counter_id)
+        )
+        return [(chat_id, counter_id) for chat_id, counter_id in rows]
+
+    async def polled_by(self, credential_id: int) -> list[int]:
+        """Counters this credential polls."""
+        rows = await self._session.scalars(
+            select(Counter.id).where(Counter.credential_id == credential_id).order_by(Counter.id)
+        )
+        return list(rows)
+
+    async def rehome(self, counter_id: int, *, excluding: int | None = None) -> int | None:
+        """Make a valid credential of one of the counter's links its poller (or none)."""
+        counter = await self.get(counter_id)
+        if counter is None:
+            return None
+        query = (
+            select(ChatCounter.credential_id)
+            .join(Credential, Credential.id == ChatCounter.credential_id)
+            .where(ChatCounter.counter_id == counter_id, Credential.is_valid.is_(True))
+            .distinct()
+        )
+        if excluding is not None:
+            query = query.where(ChatCounter.credential_id != excluding)
+        candidates = sorted(cid for cid in await self._session.scalars(query) if cid is not None)
+        if counter.credential_id not in candidates:
+            counter.credential_id = candidates[0] if candidates else None
+            await self._session.flush()
+        return counter.credential_id
+
+    async def rebaseline(self, counter_id: int) -> None:
+        """Nobody was listening: the next poll records what exists without telling anyone."""
+        await self._session.execute(
+            update(Counter)
+            .where(Counter.id == counter_id)
+            .values(has_baseline=False, next_poll_at=None)
         )

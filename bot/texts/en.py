@@ -38,5 +38,210 @@ MESSAGES: dict[str, str] = {
     "status_LINKAGE_FAILURE": "❌ Linkage failure",
     "status_unknown": "❔ Unknown status",
     # --- chat interface (commands) ---
+    "start_token": (
+        "🔑 Send me your Yandex OAuth token here: {token_cmd} <code>&lt;token&gt;</code>.\n"
+        "It needs the <code>metrika:read</code> scope (an app at "
+        '<a href="https://oauth.yandex.ru/">oauth.yandex.ru</a> with “Reading Metrica '
+        "statistics”). I check it, store it encrypted and delete your message."
+    ),
+    "where_here": "here",
+    "where_chat": "in “{title}”",
+    "usage_token": (
+        "Usage, in a private chat: {token_cmd} <code>&lt;OAuth token&gt;</code> saves it, "
+        "{token_cmd} alone says whether one is saved, {token_cmd} <code>delete</code> forgets it."
+    ),
+    "usage_link": (
+        "Usage: {link_cmd} <code>&lt;counter id&gt;</code>; from a private chat also "
+        "{link_cmd} <code>&lt;counter id&gt; &lt;@channel or -100… id&gt;</code>."
+    ),
+    "usage_unlink": "Usage: {unlink_cmd} <code>&lt;counter id&gt;</code>.",
+    "usage_uploadings": "Usage: {uploadings_cmd} <code>[counter id]</code>.",
+    "usage_uploading": "Usage: {uploading_cmd} <code>&lt;uploading id&gt; [counter id]</code>.",
+    "usage_subscribe": (
+        "Usage: {subscribe_cmd} <code>[counter id]</code>; from a private chat also "
+        "<code>[@channel or -100… id]</code>."
+    ),
+    "usage_unsubscribe": "Usage: {unsubscribe_cmd} <code>[counter id]</code>.",
+    "usage_lang": "Usage: {lang_cmd} <code>ru</code> or {lang_cmd} <code>en</code>.",
+    "err_no_token": (
+        "You have no Yandex token saved yet: send it to me in a "
+        '<a href="{private_link}">private chat</a> as /token <code>&lt;token&gt;</code>.'
+    ),
+    "err_token_revoked": (
+        "Metrica no longer accepts the saved token (revoked or expired): send a new one with "
+        '/token in a <a href="{private_link}">private chat</a>.'
+    ),
+    "err_token_rejected": (
+        "Metrica did not accept this token: check it and send it again (I deleted your message)."
+    ),
+    "err_no_access": "The token has no access to counter <code>{counter}</code>.",
+    "err_counter_not_found": "Metrica has no counter <code>{counter}</code>.",
+    "err_uploading_not_found": (
+        "Counter <code>{counter}</code> has no uploading <code>{uploading}</code>."
+    ),
+    "err_busy": "Metrica is busy right now: try again in {minutes} min.",
+    "err_quota": "The Metrica request quota for today is used up: try again after {time} UTC.",
+    "err_refused": "Metrica refused the request: {reason}",
+    "err_not_linked": (
+        "Counter <code>{counter}</code> is not linked {where}: "
+        "{link_cmd} <code>{counter}</code> links it."
+    ),
+    "err_no_counters": (
+        "No counters are linked {where} yet: {link_cmd} <code>&lt;counter id&gt;</code>."
+    ),
+    "err_not_subscribed": "There is no subscription to counter <code>{counter}</code> {where}.",
+    "err_no_subscriptions": "There are no subscriptions {where} yet: {subscribe_cmd}.",
+    "err_admins_only": "Only admins of this chat can do that.",
+    "err_anonymous": (
+        "I can't tell who posted this (an anonymous admin or a channel), so I don't know whose "
+        "token to use: in a "
+        '<a href="{private_link}">private chat</a> with me send '
+        "/link <code>&lt;counter id&gt; {chat}</code>."
+    ),
+    "err_target_private_only": "A chat can be named only in a private chat with me.",
+    "err_target_not_found": (
+        "I can't find {chat}: add me there as an admin and check the @name or id."
+    ),
+    "err_target_not_group": "{chat} is not a group or a channel.",
+    "err_target_user_not_admin": "You are not an admin of {chat}.",
+    "err_target_bot_not_admin": "I am not an admin of {chat}: make me one first.",
+    "err_stale_button": "This button is out of date.",
+    "token_private_only": (
+        'Tokens go only to a <a href="{private_link}">private chat</a> with me, never to a group.'
+    ),
+    "token_exposed": (
+        "⚠️ A token was posted in a shared chat. {deleted} It is exposed now: revoke it in "
+        '<a href="https://id.yandex.ru/personal/data-access">Yandex ID → Data access</a> and '
+        'send a new one to me in a <a href="{private_link}">private chat</a>.'
+    ),
+    "token_message_deleted": "I deleted the message.",
+    "token_message_kept": "I can't delete the message here: delete it yourself.",
+    "token_saved": "✅ Token saved, encrypted. I deleted your message with it.",
+    "token_counters": (
+        "It can see {total} counter(s). Tap one to link it to this chat, or send "
+        "{link_cmd} <code>&lt;counter id&gt;</code> in a group."
+    ),
+    "token_counters_none": "It can't see any counter yet: check its access in Metrica.",
+    "token_status_none": (
+        "No token saved. Send one: {token_cmd} <code>&lt;OAuth token&gt;</code> "
+        "(scope <code>metrika:read</code>)."
+    ),
+    "token_status_valid": (
+        "🔑 A token is saved (since {time}) and Metrica accepts it. "
+        "{token_cmd} <code>delete</code> forgets it."
+    ),
+    "token_status_revoked": (
+        "⚠️ A token is saved, but Metrica refused it on {time}: send a new one with "
+        "{token_cmd} <code>&lt;token&gt;</code>."
+    ),
+    "token_deleted": "🗑 Token deleted.",
+    "token_deleted_told": "Chats that used it were told: {chats}.",
+    "token_not_saved": "There was no token to delete.",
+    "token_deleted_notice": (
+        "⚠️ {user} deleted the Yandex token used here for counter(s) {counters}. "
+        "I can't read them until someone links them again with /link."
+    ),
+    "linked": "🔗 Counter {counter} is linked {where}.",
+    "linked_again": "🔗 Counter {counter} was already linked {where}: now it uses your token.",
+    "linked_next": "Next: {subscribe_cmd} <code>{args}</code> to hear about status changes.",
+    "unlinked": "Counter {counter} is unlinked {where}, and its subscription is gone too.",
+    "counters_title": "<b>Counters linked {where}</b>",
+    "counters_footer": (
+        "{uploadings_cmd} <code>&lt;id&gt;</code>: uploadings · "
+        "{subscribe_cmd} <code>&lt;id&gt;</code>: notifications"
+    ),
+    "counter_subscribed": "🔔 subscribed",
+    "counter_not_subscribed": "🔕 not subscribed",
+    "subscriptions_title": "<b>Subscriptions {where}</b>",
+    "uploadings_title": (
+        "<b>Call uploadings</b> of {counter}\n{first}–{last} of {total}, newest first"
+    ),
+    "uploadings_empty": "Counter {counter} has no call uploadings yet.",
+    "uploadings_footer": "Details: {uploading_cmd} <code>&lt;id&gt;</code>",
+    "uploading_rows": "rows {valid}/{total} valid",
+    "uploading_calls": "calls {static} static, {dynamic} dynamic",
+    "uploading_title": "<b>Uploading {id}</b> of {counter}",
+    "uploading_created": "Created: {time}",
+    "uploading_status": "Status: {status}",
+    "uploading_rows_full": "Rows: {valid} of {total} passed validation",
+    "uploading_calls_full": "Calls: {static} static, {dynamic} dynamic",
+    "uploading_id_type": "Visitor id: <code>{kind}</code>",
+    "uploading_comment": "Comment: {comment}",
+    "meaning_PREPARED": "Metrica has prepared the uploading; processing has not started yet.",
+    "meaning_UPLOADED": "The file is uploaded and waits for processing (usually up to 2 hours).",
+    "meaning_EXPORTED": "The data has been passed on for matching.",
+    "meaning_MATCHED": "Visitor ids are matched; final processing comes next.",
+    "meaning_PROCESSED": "Done: the calls are in Metrica's reports.",
+    "meaning_LINKAGE_FAILURE": (
+        "Not a single call could be linked to a visit. Usual causes:\n"
+        "• the visitor id (ClientID, UserID or yclid) is unknown to Metrica;\n"
+        "• the visit was after the call, or more than 21 days before the upload;\n"
+        "• calls with StaticCall=1 never link to visits.\n"
+        "Static calls still show in call reports."
+    ),
+    "meaning_unknown": "Metrica reported a status I don't know; it is shown as it is.",
+    "meaning_all_invalid": (
+        "⚠️ None of the {total} rows passed validation: check the file's columns and values."
+    ),
+    "pick_uploadings": "Uploadings of which counter?",
+    "pick_uploading": "Which counter has uploading <code>{uploading}</code>?",
+    "pick_subscribe": "Subscribe to which counter {where}?",
+    "pick_unsubscribe": "Unsubscribe from which counter {where}?",
+    "subscribed": (
+        "🔔 Subscribed: messages will come {where} when an uploading of {counter} changes "
+        "status. Uploadings that exist now are not reported."
+    ),
+    "subscribed_already": "Already subscribed to {counter} {where}.",
+    "unsubscribed": "🔕 Unsubscribed from {counter} {where}.",
+    "lang_set": "Language of this chat: English.",
+    "menu_start": "What this bot does and how to begin",
+    "menu_help": "All commands",
+    "menu_token": "Save, check or delete your Yandex token",
+    "menu_link": "Link a Metrica counter to this chat",
+    "menu_unlink": "Unlink a counter",
+    "menu_counters": "Linked counters",
+    "menu_uploadings": "Call uploadings, newest first",
+    "menu_uploading": "One uploading in full",
+    "menu_subscribe": "Notify this chat about status changes",
+    "menu_unsubscribe": "Stop notifications",
+    "menu_subscriptions": "This chat's subscriptions",
+    "menu_lang": "Language: ru or en",
     # --- monitor notifications ---
+    "notify_header": "📊 {counter}",
+    "notify_counter_ref": "<b>{name}</b> ({id})",
+    "notify_counter_id": "<b>{id}</b>",
+    "notify_uploading": "<b>#{id}</b>",
+    "notify_new": "🆕 New uploading {uploading}: {status}",
+    "notify_status": "🔄 Uploading {uploading}: {old} → {new}",
+    "notify_stuck": "⏳ Uploading {uploading} is still processing, longer than usual: {status}",
+    "notify_comment": "💬 {comment}",
+    "notify_created": "Created {created}",
+    "notify_numbers": "Rows valid: {valid} of {total} · calls: {static} static, {dynamic} dynamic",
+    "notify_all_rows_invalid": (
+        "⚠️ Not a single row passed validation: check the file's columns and value formats."
+    ),
+    "notify_linkage_hint": (
+        "Usual causes: the visitor id is unknown to Metrica; the visit was after the call or "
+        "more than 21 days before the upload; calls with StaticCall=1 never link to visits."
+    ),
+    "notify_login": " (login <b>{login}</b>)",
+    "notify_token_owner": (
+        "🔑 Metrica refused your saved token{login}: it was revoked or has expired. "
+        "I stopped checking the counters it serves. Send /token with a new token here to resume."
+    ),
+    "notify_token_chat": (
+        "🔑 The Metrica token that serves {counters} stopped working. Notifications are paused "
+        "until its owner saves a new token."
+    ),
+    "notify_quota": (
+        "⏸ The daily Metrica request quota of the token that serves {counters} is used up. "
+        "Checking resumes after {resets}."
+    ),
+    "notify_counter_gone": (
+        "🚫 Counter {counter} no longer exists in Metrica. I stopped checking it."
+    ),
+    "notify_counter_denied": (
+        "🚫 The token that serves counter {counter} lost access to it. I stopped checking it; "
+        "link it again with a token that can see it."
+    ),
 }

@@ -39,5 +39,219 @@ MESSAGES: dict[str, str] = {
     "status_LINKAGE_FAILURE": "❌ Ошибка связывания",
     "status_unknown": "❔ Неизвестный статус",
     # --- chat interface (commands) ---
+    "start_token": (
+        "🔑 Пришлите мне сюда OAuth-токен Яндекса: {token_cmd} <code>&lt;токен&gt;</code>.\n"
+        "Нужен доступ <code>metrika:read</code> (приложение на "
+        '<a href="https://oauth.yandex.ru/">oauth.yandex.ru</a> с правом «Получение '
+        "статистики Метрики»). Я проверю токен, сохраню его в зашифрованном виде и удалю ваше "
+        "сообщение."
+    ),
+    "where_here": "в этом чате",
+    "where_chat": "в чате «{title}»",
+    "usage_token": (
+        "Как пользоваться, в личном чате: {token_cmd} <code>&lt;OAuth-токен&gt;</code> сохраняет "
+        "токен, {token_cmd} без аргументов показывает, сохранён ли он, {token_cmd} "
+        "<code>delete</code> удаляет его."
+    ),
+    "usage_link": (
+        "Как пользоваться: {link_cmd} <code>&lt;номер счётчика&gt;</code>; из личного чата "
+        "ещё {link_cmd} <code>&lt;номер счётчика&gt; &lt;@канал или id -100…&gt;</code>."
+    ),
+    "usage_unlink": "Как пользоваться: {unlink_cmd} <code>&lt;номер счётчика&gt;</code>.",
+    "usage_uploadings": "Как пользоваться: {uploadings_cmd} <code>[номер счётчика]</code>.",
+    "usage_uploading": (
+        "Как пользоваться: {uploading_cmd} <code>&lt;id загрузки&gt; [номер счётчика]</code>."
+    ),
+    "usage_subscribe": (
+        "Как пользоваться: {subscribe_cmd} <code>[номер счётчика]</code>; из личного чата ещё "
+        "<code>[@канал или id -100…]</code>."
+    ),
+    "usage_unsubscribe": "Как пользоваться: {unsubscribe_cmd} <code>[номер счётчика]</code>.",
+    "usage_lang": "Как пользоваться: {lang_cmd} <code>ru</code> или {lang_cmd} <code>en</code>.",
+    "err_no_token": (
+        "У вас ещё нет сохранённого токена Яндекса: пришлите его мне в "
+        '<a href="{private_link}">личном чате</a> командой /token <code>&lt;токен&gt;</code>.'
+    ),
+    "err_token_revoked": (
+        "Метрика больше не принимает сохранённый токен (отозван или истёк): пришлите новый "
+        'командой /token в <a href="{private_link}">личном чате</a>.'
+    ),
+    "err_token_rejected": (
+        "Метрика не приняла этот токен: проверьте его и пришлите ещё раз (ваше сообщение я удалил)."
+    ),
+    "err_no_access": "У токена нет доступа к счётчику <code>{counter}</code>.",
+    "err_counter_not_found": "В Метрике нет счётчика <code>{counter}</code>.",
+    "err_uploading_not_found": (
+        "У счётчика <code>{counter}</code> нет загрузки <code>{uploading}</code>."
+    ),
+    "err_busy": "Метрика сейчас перегружена: попробуйте ещё раз через {minutes} мин.",
+    "err_quota": ("Дневная квота запросов к Метрике исчерпана: попробуйте снова после {time} UTC."),
+    "err_refused": "Метрика отклонила запрос: {reason}",
+    "err_not_linked": (
+        "Счётчик <code>{counter}</code> не привязан {where}: "
+        "{link_cmd} <code>{counter}</code> привяжет его."
+    ),
+    "err_no_counters": (
+        "Привязанных счётчиков {where} пока нет: {link_cmd} <code>&lt;номер счётчика&gt;</code>."
+    ),
+    "err_not_subscribed": "Подписки на счётчик <code>{counter}</code> {where} нет.",
+    "err_no_subscriptions": "Подписок {where} пока нет: {subscribe_cmd}.",
+    "err_admins_only": "Это могут делать только администраторы чата.",
+    "err_anonymous": (
+        "Я не вижу, кто это отправил (анонимный администратор или канал), поэтому не знаю, "
+        "чей токен использовать: пришлите мне в "
+        '<a href="{private_link}">личном чате</a> '
+        "/link <code>&lt;номер счётчика&gt; {chat}</code>."
+    ),
+    "err_target_private_only": "Указать другой чат можно только в личном чате со мной.",
+    "err_target_not_found": (
+        "Не могу найти {chat}: добавьте меня туда администратором и проверьте @имя или id."
+    ),
+    "err_target_not_group": "{chat} не группа и не канал.",
+    "err_target_user_not_admin": "Вы не администратор {chat}.",
+    "err_target_bot_not_admin": "Я не администратор {chat}: сначала назначьте меня.",
+    "err_stale_button": "Эта кнопка устарела.",
+    "token_private_only": (
+        'Токен присылайте только в <a href="{private_link}">личный чат</a> со мной, '
+        "никогда в группу."
+    ),
+    "token_exposed": (
+        "⚠️ В общий чат отправлен токен. {deleted} Теперь он раскрыт: отзовите его в "
+        '<a href="https://id.yandex.ru/personal/data-access">Яндекс ID → Доступы к данным</a> '
+        'и пришлите новый мне в <a href="{private_link}">личный чат</a>.'
+    ),
+    "token_message_deleted": "Сообщение я удалил.",
+    "token_message_kept": "Удалить сообщение здесь я не могу: удалите его сами.",
+    "token_saved": "✅ Токен сохранён в зашифрованном виде. Сообщение с ним я удалил.",
+    "token_counters": (
+        "Ему доступно счётчиков: {total}. Нажмите на счётчик, чтобы привязать его к этому чату, "
+        "или отправьте {link_cmd} <code>&lt;номер счётчика&gt;</code> в группе."
+    ),
+    "token_counters_none": "Ему пока не доступен ни один счётчик: проверьте доступы в Метрике.",
+    "token_status_none": (
+        "Токен не сохранён. Пришлите его: {token_cmd} <code>&lt;OAuth-токен&gt;</code> "
+        "(доступ <code>metrika:read</code>)."
+    ),
+    "token_status_valid": (
+        "🔑 Токен сохранён (с {time}), Метрика его принимает. "
+        "{token_cmd} <code>delete</code> удалит его."
+    ),
+    "token_status_revoked": (
+        "⚠️ Токен сохранён, но Метрика отклонила его {time}: пришлите новый командой "
+        "{token_cmd} <code>&lt;токен&gt;</code>."
+    ),
+    "token_deleted": "🗑 Токен удалён.",
+    "token_deleted_told": "Чатов, где он использовался и куда я сообщил об этом: {chats}.",
+    "token_not_saved": "Сохранённого токена не было.",
+    "token_deleted_notice": (
+        "⚠️ {user} удалил(а) токен Яндекса, через который здесь работали счётчики {counters}. "
+        "Я не смогу их читать, пока кто-нибудь не привяжет их заново командой /link."
+    ),
+    "linked": "🔗 Счётчик {counter} привязан {where}.",
+    "linked_again": (
+        "🔗 Счётчик {counter} уже был привязан {where}: теперь он работает через ваш токен."
+    ),
+    "linked_next": "Дальше: {subscribe_cmd} <code>{args}</code>, чтобы узнавать о смене статусов.",
+    "unlinked": "Счётчик {counter} отвязан {where}, подписка на него тоже удалена.",
+    "counters_title": "<b>Счётчики {where}</b>",
+    "counters_footer": (
+        "{uploadings_cmd} <code>&lt;id&gt;</code>: загрузки · "
+        "{subscribe_cmd} <code>&lt;id&gt;</code>: уведомления"
+    ),
+    "counter_subscribed": "🔔 подписка есть",
+    "counter_not_subscribed": "🔕 без подписки",
+    "subscriptions_title": "<b>Подписки {where}</b>",
+    "uploadings_title": (
+        "<b>Загрузки звонков</b> счётчика {counter}\n{first}–{last} из {total}, сначала новые"
+    ),
+    "uploadings_empty": "У счётчика {counter} пока нет загрузок звонков.",
+    "uploadings_footer": "Подробнее: {uploading_cmd} <code>&lt;id&gt;</code>",
+    "uploading_rows": "строк {valid}/{total} прошли проверку",
+    "uploading_calls": "звонков {static} статических, {dynamic} динамических",
+    "uploading_title": "<b>Загрузка {id}</b> счётчика {counter}",
+    "uploading_created": "Создана: {time}",
+    "uploading_status": "Статус: {status}",
+    "uploading_rows_full": "Строки: {valid} из {total} прошли проверку",
+    "uploading_calls_full": "Звонки: {static} статических, {dynamic} динамических",
+    "uploading_id_type": "Идентификатор посетителя: <code>{kind}</code>",
+    "uploading_comment": "Комментарий: {comment}",
+    "meaning_PREPARED": "Метрика подготовила загрузку; обработка ещё не началась.",
+    "meaning_UPLOADED": "Файл загружен и ждёт обработки (обычно до 2 часов).",
+    "meaning_EXPORTED": "Данные переданы на сопоставление.",
+    "meaning_MATCHED": "Идентификаторы посетителей сопоставлены; дальше финальная обработка.",
+    "meaning_PROCESSED": "Готово: звонки есть в отчётах Метрики.",
+    "meaning_LINKAGE_FAILURE": (
+        "Ни один звонок не удалось связать с визитом. Частые причины:\n"
+        "• идентификатор посетителя (ClientID, UserID или yclid) неизвестен Метрике;\n"
+        "• визит был после звонка или больше чем за 21 день до загрузки;\n"
+        "• звонки со StaticCall=1 никогда не связываются с визитами.\n"
+        "Статические звонки всё равно видны в отчётах по звонкам."
+    ),
+    "meaning_unknown": "Метрика сообщила незнакомый мне статус; показываю его как есть.",
+    "meaning_all_invalid": (
+        "⚠️ Ни одна из {total} строк не прошла проверку: проверьте столбцы и значения в файле."
+    ),
+    "pick_uploadings": "Загрузки какого счётчика показать?",
+    "pick_uploading": "У какого счётчика загрузка <code>{uploading}</code>?",
+    "pick_subscribe": "На какой счётчик подписаться {where}?",
+    "pick_unsubscribe": "От какого счётчика отписаться {where}?",
+    "subscribed": (
+        "🔔 Подписка оформлена: сообщения будут приходить {where}, когда у загрузок счётчика "
+        "{counter} меняется статус. Уже существующие загрузки я не присылаю."
+    ),
+    "subscribed_already": "Подписка на счётчик {counter} {where} уже есть.",
+    "unsubscribed": "🔕 Подписка на счётчик {counter} {where} отменена.",
+    "lang_set": "Язык этого чата: русский.",
+    "menu_start": "Что умеет бот и с чего начать",
+    "menu_help": "Все команды",
+    "menu_token": "Сохранить, проверить или удалить токен Яндекса",
+    "menu_link": "Привязать счётчик Метрики к этому чату",
+    "menu_unlink": "Отвязать счётчик",
+    "menu_counters": "Привязанные счётчики",
+    "menu_uploadings": "Загрузки звонков, сначала новые",
+    "menu_uploading": "Одна загрузка подробно",
+    "menu_subscribe": "Уведомлять этот чат о смене статусов",
+    "menu_unsubscribe": "Больше не уведомлять",
+    "menu_subscriptions": "Подписки этого чата",
+    "menu_lang": "Язык: ru или en",
     # --- monitor notifications ---
+    "notify_header": "📊 {counter}",
+    "notify_counter_ref": "<b>{name}</b> ({id})",
+    "notify_counter_id": "<b>{id}</b>",
+    "notify_uploading": "<b>№{id}</b>",
+    "notify_new": "🆕 Новая загрузка {uploading}: {status}",
+    "notify_status": "🔄 Загрузка {uploading}: {old} → {new}",
+    "notify_stuck": "⏳ Загрузка {uploading} обрабатывается дольше обычного: {status}",
+    "notify_comment": "💬 {comment}",
+    "notify_created": "Создана {created}",
+    "notify_numbers": (
+        "Строк прошло проверку: {valid} из {total} · звонков: {static} статических, "
+        "{dynamic} динамических"
+    ),
+    "notify_all_rows_invalid": (
+        "⚠️ Ни одна строка не прошла проверку: проверьте столбцы файла и форматы значений."
+    ),
+    "notify_linkage_hint": (
+        "Частые причины: идентификатор посетителя неизвестен Метрике; визит был после звонка "
+        "или больше чем за 21 день до загрузки; звонки со StaticCall=1 не связываются с визитами."
+    ),
+    "notify_login": " (логин <b>{login}</b>)",
+    "notify_token_owner": (
+        "🔑 Метрика отклонила ваш сохранённый токен{login}: его отозвали или срок истёк. "
+        "Я перестал проверять счётчики, которые он обслуживал. Пришлите сюда /token с новым "
+        "токеном, чтобы возобновить."
+    ),
+    "notify_token_chat": (
+        "🔑 Токен Метрики, через который проверяются {counters}, перестал работать. "
+        "Уведомления приостановлены, пока его владелец не сохранит новый токен."
+    ),
+    "notify_quota": (
+        "⏸ Дневная квота запросов к Метрике у токена, через который проверяются {counters}, "
+        "исчерпана. Проверки возобновятся после {resets}."
+    ),
+    "notify_counter_gone": "🚫 Счётчика {counter} больше нет в Метрике. Я перестал его проверять.",
+    "notify_counter_denied": (
+        "🚫 Токен, через который проверялся счётчик {counter}, потерял к нему доступ. "
+        "Я перестал его проверять; привяжите счётчик снова токеном, у которого есть доступ."
+    ),
 }

@@ -1,0 +1,105 @@
+"""The last seen state of each uploading of a watched counter, and who hears about changes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import Uploading
+from bot.storage.models import Chat, Subscription, UploadingState
+from bot.storage.upsert import upsert
+
+# Seven columns a row: keeps one INSERT under SQLite's and asyncpg's parameter limits.
+_ROWS_PER_STATEMENT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """An active chat subscribed to a counter, with what it wants to hear and in which language."""
+
+    chat_id: int
+    language: str | None
+    final_only: bool
+
+
+class SnapshotRepository:
+    """Reads and writes uploading states; never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def load(self, counter_id: int) -> dict[int, tuple[str, bool]]:
+        """Each known uploading's last status and whether it was reported stuck."""
+        rows = await self._session.execute(
+            select(
+                UploadingState.uploading_id, UploadingState.status, UploadingState.stuck_warned
+            ).where(UploadingState.counter_id == counter_id)
+        )
+        return {uploading_id: (status, warned) for uploading_id, status, warned in rows}
+
+    async def record(
+        self, counter_id: int, uploadings: Sequence[Uploading], *, now: datetime
+    ) -> None:
+        """Store new uploadings and new statuses (first_seen_at stays as first written)."""
+        rows = [
+            {
+                "counter_id": counter_id,
+                "uploading_id": uploading.id,
+                "status": uploading.status,
+                "create_time": uploading.create_time,
+                "first_seen_at": now,
+                "changed_at": now,
+                "stuck_warned": False,
+            }
+            for uploading in uploadings
+        ]
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            chunk = rows[start : start + _ROWS_PER_STATEMENT]
+            await upsert(
+                self._session,
+                UploadingState.__table__,  # type: ignore[arg-type]
+                chunk,
+                keys=("counter_id", "uploading_id"),
+                update=("status", "create_time", "changed_at"),
+            )
+
+    async def mark_stuck_warned(self, counter_id: int, uploading_ids: Collection[int]) -> None:
+        """Remember that these uploadings got their one 'still processing' warning."""
+        ids = sorted(uploading_ids)
+        for start in range(0, len(ids), _ROWS_PER_STATEMENT):
+            chunk = ids[start : start + _ROWS_PER_STATEMENT]
+            await self._session.execute(
+                update(UploadingState)
+                .where(
+                    UploadingState.counter_id == counter_id,
+                    UploadingState.uploading_id.in_(chunk),
+                )
+                .values(stuck_warned=True)
+            )
+
+    async def subscribers(self, counter_id: int) -> list[Subscriber]:
+        """Active chats subscribed to the counter."""
+        rows = await self._session.execute(
+            select(Chat.id, Chat.language, Subscription.final_only)
+            .join(Subscription, Subscription.chat_id == Chat.id)
+            .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
+            .order_by(Chat.id)
+        )
+        return [Subscriber(*row) for row in rows]
+
+    async def subscribers_of(self, counter_ids: Iterable[int]) -> dict[Subscriber, list[int]]:
+        """Active chats subscribed to any of the counters, each with which of them."""
+        rows = await self._session.execute(
+            select(Chat.id, Chat.language, Subscription.counter_id)
+            .join(Subscription, Subscription.chat_id == Chat.id)
+            .where(Subscription.counter_id.in_(list(counter_ids)), Chat.is_active.is_(True))
+            .order_by(Chat.id, Subscription.counter_id)
+        )
+        found: dict[Subscriber, list[int]] = {}
+        for chat_id, language, counter_id in rows:
+            found.setdefault(Subscriber(chat_id, language, False), []).append(counter_id)
+        return found

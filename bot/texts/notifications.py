@@ -1,0 +1,137 @@
+"""Notifications of the monitor, rendered purely: changes, stuck warnings, paused polling."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.domain import Change, ChangeKind, Status, Uploading
+from bot.texts import Html, t
+from bot.texts.status import status_label
+
+MESSAGE_LIMIT = 4096
+_TAG = re.compile(r"<[^>]+>")
+
+
+def format_utc(moment: datetime) -> str:
+    """'2026-11-20 09:15 UTC'."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def counter_ref(lang: str, counter_id: int, name: str) -> Html:
+    """'<b>Shop</b> (12345)', or just the id when the counter has no name."""
+    if not name:
+        return t(lang, "notify_counter_id", id=counter_id)
+    return t(lang, "notify_counter_ref", name=name, id=counter_id)
+
+
+def render_changes(lang: str, counter_id: int, name: str, changes: Sequence[Change]) -> list[Html]:
+    """One message (or several, each under Telegram's limit) about a counter's changes."""
+    header = t(lang, "notify_header", counter=counter_ref(lang, counter_id, name))
+    return split_message(header, [render_change(lang, change) for change in changes])
+
+
+def render_change(lang: str, change: Change) -> Html:
+    """One change: what happened, which uploading, and for final statuses the numbers."""
+    uploading = change.uploading
+    ref = t(lang, "notify_uploading", id=uploading.id)
+    new = status_label(lang, uploading.status)
+    if change.kind is ChangeKind.NEW:
+        lines = [t(lang, "notify_new", uploading=ref, status=new)]
+    elif change.kind is ChangeKind.STUCK:
+        lines = [t(lang, "notify_stuck", uploading=ref, status=new)]
+    else:
+        old = status_label(lang, change.old_status or "")
+        lines = [t(lang, "notify_status", uploading=ref, old=old, new=new)]
+    lines += _details(lang, uploading)
+    if change.kind is not ChangeKind.STUCK:
+        lines += _outcome(lang, uploading)
+    return Html("\n".join(lines))
+
+
+def _details(lang: str, uploading: Uploading) -> list[Html]:
+    """The comment and the creation time, when Metrica gave them."""
+    lines: list[Html] = []
+    if uploading.comment:
+        lines.append(t(lang, "notify_comment", comment=uploading.comment))
+    if uploading.create_time is not None:
+        lines.append(t(lang, "notify_created", created=format_utc(uploading.create_time)))
+    return lines
+
+
+def _outcome(lang: str, uploading: Uploading) -> list[Html]:
+    """For a final status: rows and calls, why linkage fails, and a warning for all-invalid."""
+    if not uploading.is_final:
+        return []
+    lines = [
+        t(
+            lang,
+            "notify_numbers",
+            valid=_number(uploading.line_quantity),
+            total=_number(uploading.source_quantity),
+            static=_number(uploading.static_calls_quantity),
+            dynamic=_number(uploading.dynamic_calls_quantity),
+        )
+    ]
+    if uploading.all_rows_invalid:
+        lines.append(t(lang, "notify_all_rows_invalid"))
+    if uploading.status == Status.LINKAGE_FAILURE:
+        lines.append(t(lang, "notify_linkage_hint"))
+    return lines
+
+
+def _number(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+def split_message(header: Html, blocks: Sequence[Html], limit: int = MESSAGE_LIMIT) -> list[Html]:
+    """Header plus blocks separated by blank lines, cut into messages under the limit."""
+    messages: list[Html] = []
+    current = str(header)
+    for block in blocks:
+        candidate = f"{current}\n\n{block}"
+        if telegram_length(candidate) >= limit and current != header:
+            messages.append(Html(current))
+            candidate = f"{header}\n\n{block}"
+        current = candidate
+    messages.append(Html(current))
+    return messages
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units); markup counted too, to stay safe."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def render_token_owner(lang: str, login: str | None) -> Html:
+    """To the owner of a token Metrica refused."""
+    who = t(lang, "notify_login", login=login) if login else Html("")
+    return t(lang, "notify_token_owner", login=who)
+
+
+def render_token_chat(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
+    """To a chat whose counters were polled with a token Metrica refused."""
+    return t(lang, "notify_token_chat", counters=_counter_list(lang, counters))
+
+
+def render_quota(lang: str, counters: Sequence[tuple[int, str]], resets_at: datetime) -> Html:
+    """To a chat whose counters wait for the daily quota to reset."""
+    listed = _counter_list(lang, counters)
+    return t(lang, "notify_quota", counters=listed, resets=format_utc(resets_at))
+
+
+def render_counter_paused(lang: str, counter_id: int, name: str, reason: str) -> Html:
+    """To a chat whose counter vanished ('gone') or is no longer visible ('access')."""
+    key = "notify_counter_gone" if reason == "gone" else "notify_counter_denied"
+    return t(lang, key, counter=counter_ref(lang, counter_id, name))
+
+
+def _counter_list(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
+    return Html(", ".join(counter_ref(lang, cid, name) for cid, name in counters))
+
+
+def to_plain(text: str) -> str:
+    """HTML Telegram refused, as plain text: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", text))

@@ -1,0 +1,259 @@
+"""Claims, leases and the outbox over a real database (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import update
+
+from bot.crypto import TokenCipher
+from bot.domain import Uploading
+from bot.metrica import RequestLedger
+from bot.monitor.ledger_sync import LedgerSync
+from bot.storage.chats import ChatRepository
+from bot.storage.credentials import CredentialRepository
+from bot.storage.db import SessionFactory
+from bot.storage.models import Counter
+from bot.storage.outbox import OutboxRepository
+from bot.storage.polling import PAUSED_GONE, PAUSED_QUOTA, PollingRepository
+from bot.storage.quota import RequestCountRepository
+from bot.storage.snapshots import SnapshotRepository
+from tests.monitor_seed import ChatSpec, counter_row, outbox_rows, seed_watch
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+LEASE = NOW + timedelta(seconds=60)
+GROUP = ChatSpec(-100, "group")
+PRIVATE = ChatSpec(501, "private")
+
+
+async def claim(sessions: SessionFactory, owner: str, now: datetime = NOW) -> list[int]:
+    async with sessions.begin() as session:
+        jobs = await PollingRepository(session).claim(
+            owner, now=now, lease_until=now + timedelta(seconds=60), limit=50
+        )
+    return sorted(job.counter_id for job in jobs)
+
+
+async def test_only_counters_with_an_active_subscription_are_claimed(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
+    await seed_watch(
+        sessions, cipher, token="t2", owner=2, counters=[(20, "B")], chats=[GROUP], subscribe=False
+    )
+    await seed_watch(sessions, cipher, token="t3", owner=3, counters=[(30, "C")], chats=[PRIVATE])
+    async with sessions.begin() as session:
+        await ChatRepository(session).set_active(PRIVATE.id, active=False)
+
+    assert await claim(sessions, "p1") == [10]
+
+
+async def test_a_claimed_counter_is_not_claimed_again_until_its_lease_expires(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
+
+    assert await claim(sessions, "p1") == [10]
+    assert await claim(sessions, "p1") == []
+    assert await claim(sessions, "p2", NOW + timedelta(seconds=61)) == [10]
+
+
+async def test_a_token_being_polled_by_one_process_is_left_alone_by_another(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
+    await seed_watch(
+        sessions, cipher, token="t2", owner=2, counters=[(20, "B"), (21, "C")], chats=[GROUP]
+    )
+    async with sessions.begin() as session:
+        jobs = await PollingRepository(session).claim("p1", now=NOW, lease_until=LEASE, limit=1)
+    assert [job.counter_id for job in jobs] == [10]
+    async with sessions.begin() as session:
+        await session.execute(update(Counter).values(next_poll_at=None))
+
+    # p2 may take token t2, but not t1's counter even though it is due again.
+    assert await claim(sessions, "p2") == [20, 21]
+
+
+async def test_counters_of_a_refused_token_and_paused_counters_are_not_claimed(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    revoked = await seed_watch(
+        sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP]
+    )
+    await seed_watch(sessions, cipher, token="t2", owner=2, counters=[(20, "B")], chats=[GROUP])
+    async with sessions.begin() as session:
+        await CredentialRepository(session, cipher).mark_invalid(revoked, NOW)
+        await session.execute(update(Counter).where(Counter.id == 20).values(paused_reason="gone"))
+
+    assert await claim(sessions, "p1") == []
+
+
+async def test_a_counter_paused_for_the_daily_quota_is_claimed_again_after_the_reset(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    credential = await seed_watch(
+        sessions, cipher, token="t1", owner=1, counters=[(10, "A"), (11, "B")], chats=[GROUP]
+    )
+    reset = datetime(2026, 11, 21, tzinfo=UTC)
+    async with sessions.begin() as session:
+        paused = await PollingRepository(session).pause_credential(
+            credential, PAUSED_QUOTA, until=reset
+        )
+    async with sessions.begin() as session:
+        again = await PollingRepository(session).pause_credential(
+            credential, PAUSED_QUOTA, until=reset
+        )
+
+    assert paused == [(10, "A"), (11, "B")]
+    assert again == []  # told once
+    assert await claim(sessions, "p1") == []
+    assert await claim(sessions, "p1", reset + timedelta(seconds=1)) == [10, 11]
+
+
+async def test_a_lost_lease_keeps_the_poll_from_being_recorded(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
+    await claim(sessions, "p1")
+    await claim(sessions, "p2", NOW + timedelta(minutes=5))
+
+    async with sessions.begin() as session:
+        repo = PollingRepository(session)
+        assert await repo.lock_own(10, "p1") is None
+        assert not await repo.pause(10, "p1", PAUSED_GONE)
+        assert await repo.lock_own(10, "p2") is not None
+
+
+async def test_the_snapshot_keeps_when_an_uploading_was_first_seen(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
+    later = NOW + timedelta(hours=1)
+    async with sessions.begin() as session:
+        snapshots = SnapshotRepository(session)
+        await snapshots.record(10, [Uploading(1, "UPLOADED"), Uploading(2, "PREPARED")], now=NOW)
+        await snapshots.record(10, [Uploading(1, "PROCESSED")], now=later)
+        await snapshots.mark_stuck_warned(10, {2})
+    async with sessions.begin() as session:
+        assert await SnapshotRepository(session).load(10) == {
+            1: ("PROCESSED", False),
+            2: ("PREPARED", True),
+        }
+
+
+async def claim_chats(sessions: SessionFactory, now: datetime) -> list[int]:
+    async with sessions.begin() as session:
+        outbox = OutboxRepository(session)
+        chats = await outbox.claim_chats(
+            now=now,
+            private_since=now - timedelta(seconds=1),
+            group_since=now - timedelta(seconds=3),
+            limit=10,
+        )
+        for chat_id, _ in chats:
+            rows = await outbox.due_messages(chat_id, now=now, limit=1)
+            await outbox.lease([rows[0].id], "p1", now + timedelta(seconds=60))
+    return sorted(chat_id for chat_id, _ in chats)
+
+
+async def enqueue(sessions: SessionFactory, chat_id: int, text: str = "hi") -> int:
+    async with sessions.begin() as session:
+        return (await OutboxRepository(session).enqueue(chat_id, text, now=NOW)).id
+
+
+async def test_a_chat_being_sent_to_is_not_claimed_by_another_sender(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t", owner=1, counters=[], chats=[GROUP, PRIVATE])
+    await enqueue(sessions, GROUP.id)
+    await enqueue(sessions, GROUP.id)
+    await enqueue(sessions, PRIVATE.id)
+
+    assert await claim_chats(sessions, NOW) == [GROUP.id, PRIVATE.id]
+    assert await claim_chats(sessions, NOW) == []
+
+
+async def test_messages_to_one_chat_are_paced_by_its_type(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t", owner=1, counters=[], chats=[GROUP, PRIVATE])
+    for chat in (GROUP, PRIVATE):
+        sent = await enqueue(sessions, chat.id)
+        await enqueue(sessions, chat.id)
+        async with sessions.begin() as session:
+            await OutboxRepository(session).mark_sent([sent], NOW)
+
+    assert await claim_chats(sessions, NOW + timedelta(seconds=0.5)) == []
+    assert await claim_chats(sessions, NOW + timedelta(seconds=1.5)) == [PRIVATE.id]
+    assert await claim_chats(sessions, NOW + timedelta(seconds=3.5)) == [GROUP.id]
+
+
+async def test_a_postponed_chat_waits_without_holding_up_another(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t", owner=1, counters=[], chats=[GROUP, PRIVATE])
+    held = await enqueue(sessions, GROUP.id)
+    await enqueue(sessions, PRIVATE.id)
+    async with sessions.begin() as session:
+        await OutboxRepository(session).postpone(
+            GROUP.id, [held], until=NOW + timedelta(seconds=30), error="429", failed=False
+        )
+
+    assert await claim_chats(sessions, NOW) == [PRIVATE.id]
+    assert await claim_chats(sessions, NOW + timedelta(seconds=31)) == [GROUP.id]
+
+
+async def test_a_migrated_group_keeps_its_pending_messages_and_subscriptions(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t", owner=1, counters=[(10, "A")], chats=[GROUP])
+    await enqueue(sessions, GROUP.id)
+    async with sessions.begin() as session:
+        await ChatRepository(session).migrate(GROUP.id, -1009)
+        await OutboxRepository(session).move_chat(GROUP.id, -1009)
+
+    assert [row.chat_id for row in await outbox_rows(sessions)] == [-1009]
+    async with sessions.begin() as session:
+        subscribers = await SnapshotRepository(session).subscribers(10)
+    assert [s.chat_id for s in subscribers] == [-1009]
+
+
+async def test_request_counts_of_two_processes_add_up_without_double_counting(
+    sessions: SessionFactory,
+):
+    day = date(2026, 11, 20)
+    first, second = RequestLedger(), RequestLedger()
+    syncs = [LedgerSync(sessions, ledger, today=lambda: day) for ledger in (first, second)]
+    for _ in range(5):
+        first.record("fp", day)
+    for _ in range(3):
+        second.record("fp", day)
+
+    for _ in range(2):
+        for sync in syncs:
+            await sync.sync()
+    first.record("fp", day)
+    await syncs[0].sync()
+
+    async with sessions.begin() as session:
+        assert await RequestCountRepository(session).load(day) == [("fp", day, 9)]
+    assert first.used("fp", day) == 9
+    assert second.used("fp", day) == 8  # until its next sync
+
+
+async def test_a_restarted_process_starts_from_the_days_stored_count(sessions: SessionFactory):
+    day = date(2026, 11, 20)
+    async with sessions.begin() as session:
+        await RequestCountRepository(session).add([("fp", day, 120)])
+    ledger = RequestLedger()
+
+    await LedgerSync(sessions, ledger, today=lambda: day).sync()
+
+    assert ledger.used("fp", day) == 120
+
+
+async def test_counter_rows_read_back(sessions: SessionFactory, cipher: TokenCipher):
+    await seed_watch(sessions, cipher, token="t", owner=1, counters=[(10, "A")], chats=[GROUP])
+
+    assert (await counter_row(sessions, 10)).name == "A"

@@ -1,0 +1,91 @@
+"""Pure delivery rules: packing queued rows into one message, reading refusals, pacing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.monitor.delivery import Queued, is_chat_gone, is_entity_error, pack, send_backoff
+from bot.monitor.pacing import RateWindow
+
+
+class FakeClock:
+    """A monotonic clock that moves only when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def queued(row_id: int, text: str = "change", parse_mode: str | None = "HTML") -> Queued:
+    return Queued(row_id, text, parse_mode, attempts=0)
+
+
+def test_several_queued_changes_for_one_chat_go_out_as_one_message():
+    delivery = pack(5, "group", [queued(1, "a"), queued(2, "b"), queued(3, "c")])
+
+    assert delivery.ids == (1, 2, 3)
+    assert delivery.text == "a\n\nb\n\nc"
+    assert delivery.parse_mode == "HTML"
+
+
+def test_packing_stops_before_the_message_limit():
+    rows = [queued(n, "x" * 1500) for n in range(1, 5)]
+
+    delivery = pack(5, "group", rows)
+
+    assert delivery.ids == (1, 2)
+    assert len(delivery.text) < 4096
+
+
+def test_packing_never_mixes_html_and_plain_rows():
+    delivery = pack(5, "private", [queued(1), queued(2, parse_mode=None), queued(3)])
+
+    assert delivery.ids == (1,)
+
+
+def test_a_packed_message_counts_the_most_tried_row():
+    rows = [Queued(1, "a", "HTML", attempts=0), Queued(2, "b", "HTML", attempts=3)]
+
+    assert pack(5, "group", rows).attempts == 3
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'Can\'t parse entities: unsupported start tag "script" at byte offset 3',
+        "Bad Request: can't parse entities: Can't find end tag corresponding to start tag b",
+    ],
+)
+def test_refused_html_is_recognised(message: str):
+    assert is_entity_error(message)
+
+
+def test_a_missing_chat_is_recognised_but_other_refusals_are_not():
+    assert is_chat_gone("Bad Request: chat not found")
+    assert not is_chat_gone("Bad Request: message is too long")
+    assert not is_entity_error("Bad Request: message is too long")
+
+
+def test_send_backoff_doubles_from_two_seconds_and_stops_at_five_minutes():
+    assert [send_backoff(n, 1.0) for n in (1, 2, 3)] == [2, 4, 8]
+    assert send_backoff(50, 1.0) == 300
+
+
+async def test_the_rate_window_lets_through_at_most_n_per_second():
+    clock = FakeClock()
+    window = RateWindow(30, clock=clock, sleep=clock.sleep)
+    started = []
+
+    for _ in range(75):
+        await window.acquire()
+        started.append(clock.now)
+
+    assert started.count(0.0) == 30
+    assert max(started) == pytest.approx(2.0)
+    for index in range(30, 75):
+        assert started[index] - started[index - 30] >= 1.0
