@@ -17,9 +17,11 @@ run: $(STAMP)
 	$(BIN)/python -m bot
 
 ## test: lint, type check and the whole test suite
+LINTED := bot tests migrations $(wildcard bench)
+
 test: $(STAMP)
-	$(BIN)/ruff check bot tests migrations bench
-	$(BIN)/ruff format --check bot tests migrations bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy bot
 	$(BIN)/python -m pytest -q
 
