@@ -9,12 +9,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date
 
-_WINDOW = 1.0
+from bot.ratewindow import RateWindow
 
 
 def token_fingerprint(token: str) -> str:
@@ -72,12 +71,9 @@ class RequestLimiter:
         if per_token < 1 or per_second < 1:
             raise ValueError("limits must be positive")
         self._per_token = per_token
-        self._per_second = per_second
-        self._clock = clock
-        self._sleep = sleep
+        self._rate = RateWindow(per_second, clock=clock, sleep=sleep)
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._in_flight: dict[str, int] = {}
-        self._starts: deque[float] = deque()
 
     @asynccontextmanager
     async def slot(self, fingerprint: str) -> AsyncIterator[None]:
@@ -86,7 +82,7 @@ class RequestLimiter:
         if semaphore is None:
             semaphore = self._semaphores[fingerprint] = asyncio.Semaphore(self._per_token)
         async with semaphore:
-            await self._wait_for_rate()
+            await self._rate.acquire()
             self._in_flight[fingerprint] = self._in_flight.get(fingerprint, 0) + 1
             try:
                 yield
@@ -96,14 +92,3 @@ class RequestLimiter:
     def in_flight(self, fingerprint: str) -> int:
         """Requests with this token running right now."""
         return self._in_flight.get(fingerprint, 0)
-
-    async def _wait_for_rate(self) -> None:
-        """Wait until fewer than M requests started in the last second, then take a start."""
-        while True:
-            now = self._clock()
-            while self._starts and self._starts[0] <= now - _WINDOW:
-                self._starts.popleft()
-            if len(self._starts) < self._per_second:
-                self._starts.append(now)
-                return
-            await self._sleep(self._starts[0] + _WINDOW - now)

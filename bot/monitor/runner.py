@@ -13,10 +13,10 @@ from bot.container import Services
 from bot.monitor.delivery import Delivery
 from bot.monitor.instance import instance_id
 from bot.monitor.ledger_sync import LedgerSync
-from bot.monitor.pacing import RateWindow
 from bot.monitor.poller import Poller
 from bot.monitor.pump import Pump, cancel_task, every
 from bot.monitor.sender import Sender
+from bot.ratewindow import RateWindow
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository, PollJob
 from bot.telegram.context import BotApplication

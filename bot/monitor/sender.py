@@ -29,7 +29,7 @@ from bot.monitor.delivery import (
     pack,
     send_backoff,
 )
-from bot.monitor.pacing import RateWindow
+from bot.ratewindow import RateWindow
 from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
 from bot.storage.outbox import OutboxRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.monitor.delivery import Queued, is_chat_gone, is_entity_error, pack, send_backoff
-from bot.monitor.pacing import RateWindow
+from bot.ratewindow import RateWindow
 
 
 class FakeClock:

@@ -1,4 +1,4 @@
-"""A process-wide cap on messages per second (Telegram allows about 30 overall)."""
+"""A rolling one-second window of starts: the 30/s caps of Metrica (per IP) and Telegram."""
 
 from __future__ import annotations
 
