@@ -6,6 +6,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Chat, ChatCounter
+from bot.storage.upsert import upsert
 
 
 class ChatRepository:
@@ -20,12 +21,12 @@ class ChatRepository:
 
     async def touch(self, chat_id: int, chat_type: str, title: str | None) -> Chat:
         """Create the chat on first sight, refresh its type and title, mark it active."""
-        chat = await self.get(chat_id)
-        if chat is None:
-            chat = Chat(id=chat_id, type=chat_type, title=title, is_active=True)
-            self._session.add(chat)
-        else:
-            chat.type, chat.title, chat.is_active = chat_type, title, True
+        # INSERT .. ON CONFLICT: two first messages of a new chat may arrive concurrently.
+        row = {"id": chat_id, "type": chat_type, "title": title, "is_active": True}
+        await upsert(self._session, Chat.__table__, [row], keys=("id",), update=())  # type: ignore[arg-type]
+        chat = await self._session.get(Chat, chat_id, populate_existing=True)
+        assert chat is not None  # noqa: S101 - it was inserted or existed just above
+        chat.type, chat.title, chat.is_active = chat_type, title, True
         await self._session.flush()
         return chat
 

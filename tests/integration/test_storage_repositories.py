@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -113,3 +114,19 @@ async def test_request_counts_add_up_across_processes(sessions: SessionFactory) 
         await RequestCountRepository(session).add([("fp", day, 5)])
     async with sessions.begin() as session:
         assert await RequestCountRepository(session).load(day) == [("fp", day, 15)]
+
+
+async def test_two_first_messages_of_a_new_chat_at_once_both_succeed(
+    sessions: SessionFactory,
+) -> None:
+    async def first_contact(title: str) -> None:
+        async with sessions.begin() as session:
+            await ChatRepository(session).touch(-1009, "supergroup", title)
+
+    await asyncio.gather(*(first_contact(f"Team {n}") for n in range(5)))
+    async with sessions.begin() as session:
+        chat = await ChatRepository(session).get(-1009)
+    assert chat is not None
+    assert chat.is_active
+    assert chat.title is not None
+    assert chat.title.startswith("Team ")
