@@ -23,7 +23,7 @@ class ChatRepository:
         """Create the chat on first sight, refresh its type and title, mark it active."""
         # INSERT .. ON CONFLICT: two first messages of a new chat may arrive concurrently.
         row = {"id": chat_id, "type": chat_type, "title": title, "is_active": True}
-        await upsert(self._session, Chat.__table__, [row], keys=("id",), update=())  # type: ignore[arg-type]
+        await upsert(self._session, Chat, [row], keys=("id",), update=())
         chat = await self._session.get(Chat, chat_id, populate_existing=True)
         assert chat is not None  # noqa: S101 - it was inserted or existed just above
         chat.type, chat.title, chat.is_active = chat_type, title, True

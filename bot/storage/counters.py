@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Counter as CounterInfo
 from bot.storage.models import ChatCounter, Counter, Credential, Subscription
+from bot.storage.upsert import upsert
 
 
 class CounterRepository:
@@ -21,10 +22,10 @@ class CounterRepository:
 
     async def remember(self, info: CounterInfo, credential_id: int) -> Counter:
         """Store the counter's name and site; a valid credential becomes its poller."""
-        counter = await self.get(info.id)
-        if counter is None:
-            counter = Counter(id=info.id, failures=0, has_baseline=False, is_hot=False)
-            self._session.add(counter)
+        row = {"id": info.id, "failures": 0, "has_baseline": False, "is_hot": False}
+        await upsert(self._session, Counter, [row], keys=("id",), update=())
+        counter = await self._session.get(Counter, info.id, populate_existing=True)
+        assert counter is not None  # noqa: S101 - inserted or existing just above
         counter.name, counter.site = info.name, info.site
         counter.credential_id = credential_id
         if counter.paused_reason is not None:
@@ -34,20 +35,17 @@ class CounterRepository:
 
     async def link(self, chat_id: int, counter_id: int, user_id: int, credential_id: int) -> bool:
         """Link the counter to the chat; False when it was linked already (then refreshed)."""
-        existing = await self._session.get(ChatCounter, (chat_id, counter_id))
-        if existing is not None:
-            existing.linked_by, existing.credential_id = user_id, credential_id
-            return False
-        self._session.add(
-            ChatCounter(
-                chat_id=chat_id,
-                counter_id=counter_id,
-                linked_by=user_id,
-                credential_id=credential_id,
+        row = {"chat_id": chat_id, "counter_id": counter_id}
+        row |= {"linked_by": user_id, "credential_id": credential_id}
+        keys = ("chat_id", "counter_id")
+        inserted = await upsert(self._session, ChatCounter, [row], keys=keys, update=())
+        if not inserted:
+            await self._session.execute(
+                update(ChatCounter)
+                .where(ChatCounter.chat_id == chat_id, ChatCounter.counter_id == counter_id)
+                .values(linked_by=user_id, credential_id=credential_id)
             )
-        )
-        await self._session.flush()
-        return True
+        return bool(inserted)
 
     async def unlink(self, chat_id: int, counter_id: int) -> bool:
         """Remove the link and its subscription; False when it was not linked."""

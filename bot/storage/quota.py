@@ -23,7 +23,7 @@ class RequestCountRepository:
         rows = [{"fingerprint": fp, "day": day, "count": n} for fp, day, n in deltas if n > 0]
         await upsert(
             self._session,
-            RequestCount.__table__,  # type: ignore[arg-type]
+            RequestCount,
             rows,
             keys=("fingerprint", "day"),
             update=(),

@@ -61,7 +61,7 @@ class SnapshotRepository:
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
             await upsert(
                 self._session,
-                UploadingState.__table__,  # type: ignore[arg-type]
+                UploadingState,
                 chunk,
                 keys=("counter_id", "uploading_id"),
                 update=("status", "create_time", "changed_at"),

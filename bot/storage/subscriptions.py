@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Chat, Subscription
+from bot.storage.upsert import upsert
 
 
 class SubscriptionRepository:
@@ -16,11 +17,9 @@ class SubscriptionRepository:
 
     async def subscribe(self, chat_id: int, counter_id: int) -> bool:
         """Subscribe a chat to a counter it has linked; False when it already was."""
-        if await self._session.get(Subscription, (chat_id, counter_id)) is not None:
-            return False
-        self._session.add(Subscription(chat_id=chat_id, counter_id=counter_id, final_only=False))
-        await self._session.flush()
-        return True
+        row = {"chat_id": chat_id, "counter_id": counter_id, "final_only": False}
+        keys = ("chat_id", "counter_id")
+        return bool(await upsert(self._session, Subscription, [row], keys=keys, update=()))
 
     async def unsubscribe(self, chat_id: int, counter_id: int) -> bool:
         """Remove the subscription; False when there was none."""

@@ -9,19 +9,26 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.models import Base
+
 
 async def upsert(
     session: AsyncSession,
-    table: Table,
+    model: type[Base],
     rows: Sequence[dict[str, Any]],
     *,
     keys: Sequence[str],
     update: Sequence[str],
     accumulate: Sequence[str] = (),
-) -> None:
-    """Insert rows, or on a key conflict set the `update` columns and add to `accumulate` ones."""
+) -> int:
+    """Insert rows, or on a key conflict set the `update` columns and add to `accumulate` ones.
+
+    Returns the rows inserted or updated (with neither `update` nor `accumulate`: inserted).
+    """
     if not rows:
-        return
+        return 0
+    table = model.__table__
+    assert isinstance(table, Table)  # noqa: S101 - declarative models map to tables
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table).values(list(rows))
@@ -32,4 +39,5 @@ async def upsert(
         statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-    await session.execute(statement)
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -130,3 +130,22 @@ async def test_two_first_messages_of_a_new_chat_at_once_both_succeed(
     assert chat.is_active
     assert chat.title is not None
     assert chat.title.startswith("Team ")
+
+
+async def test_a_double_tapped_link_and_subscribe_succeed_once(
+    sessions: SessionFactory, cipher: TokenCipher
+) -> None:
+    credential_id = await seed_link(sessions, cipher)
+    async with sessions.begin() as session:
+        await ChatRepository(session).touch(-1010, "supergroup", "Other team")
+
+    async def link_and_subscribe() -> tuple[bool, bool]:
+        async with sessions.begin() as session:
+            counters = CounterRepository(session)
+            await counters.remember(CounterInfo(42, "Shop", "shop.example"), credential_id)
+            linked = await counters.link(-1010, 42, 7, credential_id)
+            subscribed = await SubscriptionRepository(session).subscribe(-1010, 42)
+            return linked, subscribed
+
+    results = await asyncio.gather(*(link_and_subscribe() for _ in range(4)))
+    assert sorted(results) == [(False, False)] * 3 + [(True, True)]
