@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import logging
 import random
-import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.monitor.delivery import (
     GROUP_PACE,
@@ -33,6 +31,7 @@ from bot.ratewindow import RateWindow
 from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
 from bot.storage.outbox import OutboxRepository
+from bot.telegram.retry import retry_after_seconds
 from bot.texts.notifications import to_plain
 
 log = logging.getLogger(__name__)
@@ -85,7 +84,12 @@ class Sender:
                     continue
                 queued = [Queued(r.id, r.text, r.parse_mode, r.attempts) for r in rows]
                 delivery = pack(chat_id, chat_type, queued)
-                await outbox.lease(delivery.ids, self._owner, now + self._lease)
+                won = await outbox.lease(delivery.ids, self._owner, now + self._lease, now=now)
+                if len(won) < len(delivery.ids):  # another process took some: send only ours
+                    kept = [queued_row for queued_row in queued if queued_row.id in won]
+                    if not kept:
+                        continue
+                    delivery = pack(chat_id, chat_type, kept)
                 deliveries.append(delivery)
         return deliveries
 
@@ -102,7 +106,7 @@ class Sender:
         except ChatMigrated as exc:
             await self._migrated(delivery, exc.new_chat_id)
         except RetryAfter as exc:
-            await self._postpone(delivery, _retry_after(exc), str(exc), failed=False)
+            await self._postpone(delivery, retry_after_seconds(exc), str(exc), failed=False)
         except Forbidden as exc:
             await self._chat_gone(delivery, exc.message)
         except BadRequest as exc:
@@ -150,11 +154,3 @@ class Sender:
             async with self._sessions.begin() as session:
                 await OutboxRepository(session).drop(delivery.ids, error)
             log.error("chat %s refused a message for good: %s", delivery.chat_id, error)
-
-
-def _retry_after(exc: RetryAfter) -> float:
-    """Seconds from a 429, whichever type this PTB version gives."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -52,8 +52,9 @@ class OutboxRepository:
     ) -> list[tuple[int, str]]:
         """Lock up to `limit` chats (id, type) whose next message may go out now."""
         other = aliased(OutboxMessage)
-        due = exists().where(
-            OutboxMessage.chat_id == Chat.id, _pending(), OutboxMessage.next_attempt_at <= now
+        # Chats with a due message, found once from the outbox (not probed chat by chat).
+        due = Chat.id.in_(
+            select(OutboxMessage.chat_id).where(_pending(), OutboxMessage.next_attempt_at <= now)
         )
         leased = exists().where(
             other.chat_id == Chat.id,
@@ -89,13 +90,22 @@ class OutboxRepository:
         )
         return list(rows)
 
-    async def lease(self, ids: Collection[int], owner: str, until: datetime) -> None:
-        """Mark messages as being sent by this process until `until`."""
-        await self._session.execute(
+    async def lease(
+        self, ids: Collection[int], owner: str, until: datetime, *, now: datetime
+    ) -> set[int]:
+        """Lease those of the messages still pending and free; returns the ids won.
+
+        The condition is checked again on each row as it is updated, so of two processes that
+        both saw the rows free only one wins them (PostgreSQL re-reads a row changed meanwhile).
+        """
+        result = await self._session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(list(ids)))
+            .where(OutboxMessage.id.in_(list(ids)), _pending())
+            .where(or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
             .values(lease_owner=owner, lease_until=until)
+            .returning(OutboxMessage.id)
         )
+        return set(result.scalars())
 
     async def mark_sent(self, ids: Collection[int], now: datetime) -> None:
         """Telegram accepted these messages."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import (
     Chat,
     InlineKeyboardMarkup,
@@ -14,6 +16,7 @@ from telegram.constants import ParseMode
 
 from bot.services.chats import ChatRef, chat_language
 from bot.telegram.context import BotContext
+from bot.telegram.retry import with_flood_retry
 from bot.texts import Html, Language, language_for
 from bot.texts.render import split_message
 
@@ -74,11 +77,14 @@ async def reply(
     sent: Message | None = None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        sent = await chat.send_message(
-            part,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup if last else None,
-            reply_parameters=quote if index == 0 else None,
-            link_preview_options=NO_PREVIEW,
+        sent = await with_flood_retry(
+            partial(
+                chat.send_message,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                reply_parameters=quote if index == 0 else None,
+                link_preview_options=NO_PREVIEW,
+            )
         )
     return sent

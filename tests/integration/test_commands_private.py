@@ -356,3 +356,12 @@ async def test_a_daily_quota_spent_during_paging_is_an_alert(chat: ChatHarness) 
     assert answer["show_alert"] is True
     assert "00:00 UTC" in answer["text"]
     assert "1–10 из 14" in chat.message(ANNA, page["message_id"])["text"]
+
+
+async def test_a_reply_refused_with_429_is_sent_after_the_wait_not_lost(chat: ChatHarness) -> None:
+    chat.telegram.fail_next(
+        "sendMessage", status=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
+    text = await say(chat, "/help")
+    assert "/uploadings" in text
+    assert len([m for m, _ in chat.telegram.requests if m == "sendMessage"]) == 2

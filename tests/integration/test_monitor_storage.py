@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
@@ -153,13 +154,40 @@ async def claim_chats(sessions: SessionFactory, now: datetime) -> list[int]:
         )
         for chat_id, _ in chats:
             rows = await outbox.due_messages(chat_id, now=now, limit=1)
-            await outbox.lease([rows[0].id], "p1", now + timedelta(seconds=60))
+            await outbox.lease([rows[0].id], "p1", now + timedelta(seconds=60), now=now)
     return sorted(chat_id for chat_id, _ in chats)
 
 
 async def enqueue(sessions: SessionFactory, chat_id: int, text: str = "hi") -> int:
     async with sessions.begin() as session:
         return (await OutboxRepository(session).enqueue(chat_id, text, now=NOW)).id
+
+
+async def test_of_two_senders_that_saw_the_same_free_messages_only_one_leases_them(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t", owner=1, counters=[], chats=[GROUP])
+    ids = [await enqueue(sessions, GROUP.id), await enqueue(sessions, GROUP.id)]
+    until = NOW + timedelta(seconds=60)
+
+    async def lease(owner: str) -> set[int]:
+        async with sessions.begin() as session:
+            return await OutboxRepository(session).lease(ids, owner, until, now=NOW)
+
+    first, second = await asyncio.gather(lease("p1"), lease("p2"))
+    assert sorted([first, second], key=len) == [set(), set(ids)]
+
+
+async def test_a_sent_message_cannot_be_leased_again(sessions: SessionFactory, cipher: TokenCipher):
+    await seed_watch(sessions, cipher, token="t", owner=1, counters=[], chats=[GROUP])
+    message_id = await enqueue(sessions, GROUP.id)
+    async with sessions.begin() as session:
+        await OutboxRepository(session).mark_sent([message_id], NOW)
+    async with sessions.begin() as session:
+        won = await OutboxRepository(session).lease(
+            [message_id], "p2", NOW + timedelta(seconds=60), now=NOW
+        )
+    assert won == set()
 
 
 async def test_a_chat_being_sent_to_is_not_claimed_by_another_sender(
