@@ -39,7 +39,7 @@ class Monitor:
         self.owner = owner or instance_id()
         self._services = services
         lease = timedelta(seconds=settings.lease_seconds)
-        rate = RateWindow(settings.telegram_messages_per_second)
+        rate = RateWindow(settings.telegram_messages_per_second, spread=True)
         self.sender = Sender(services.sessions, bot, owner=self.owner, lease=lease, rate=rate)
         self.send_pump: Pump[Delivery] = Pump(
             "sender",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.monitor.delivery import Queued, is_chat_gone, is_entity_error, pack, send_backoff
@@ -89,3 +91,17 @@ async def test_the_rate_window_lets_through_at_most_n_per_second():
     assert max(started) == pytest.approx(2.0)
     for index in range(30, 75):
         assert started[index] - started[index - 30] >= 1.0
+
+
+async def test_a_spread_rate_window_spaces_starts_evenly_with_no_burst():
+    clock = FakeClock()
+    window = RateWindow(30, clock=clock, sleep=clock.sleep, spread=True)
+    started = []
+
+    for _ in range(60):
+        await window.acquire()
+        started.append(clock.now)
+
+    gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
+    assert min(gaps) == pytest.approx(1 / 30)
+    assert started[-1] == pytest.approx(59 / 30)
