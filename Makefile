@@ -25,5 +25,11 @@ test: $(STAMP)
 	$(BIN)/mypy bot
 	$(BIN)/python -m pytest -q
 
+## bench: every benchmark at its quick size (full runs and results: BENCHMARKS.md)
+bench: $(STAMP)
+	for name in poll_pass fanout commands quota_day scale_out; do \
+		$(BIN)/python -m bench.$$name --quick || exit 1; \
+	done
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
