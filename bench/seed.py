@@ -8,10 +8,8 @@ benchmark moves some uploadings.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,12 +18,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Table, insert, text, update
-from sqlalchemy.engine import make_url
 
 from bench.common import POSTGRES_URL, SECRET_KEY
-from bot.config import normalize_database_url
 from bot.crypto import TokenCipher
 from bot.metrica import token_fingerprint
 from bot.storage.db import create_engine
@@ -38,6 +33,7 @@ from bot.storage.models import (
     Subscription,
     UploadingState,
 )
+from tests.databases import postgres_database
 
 FIRST_COUNTER = 20_000_000
 FIRST_USER = 5_000_000
@@ -124,24 +120,9 @@ def database(kind: str) -> Iterator[str]:
             upgrade(url)
             yield url
         return
-    base = make_url(normalize_database_url(POSTGRES_URL))
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
-    try:
-        url = base.set(database=name).render_as_string(hide_password=False)
+    with postgres_database(POSTGRES_URL, prefix="bench") as url:
         upgrade(url)
         yield url
-    finally:
-        asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _admin(dsn: str, statement: str) -> None:
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def _insert(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:

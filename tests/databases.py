@@ -29,10 +29,10 @@ def sqlite_url(directory: Path) -> str:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """Create an empty PostgreSQL database next to TEST_DATABASE_URL's, drop it afterwards."""
-    base = make_url(normalize_database_url(POSTGRES_URL))
-    name = f"bot_test_{uuid.uuid4().hex[:12]}"
+def postgres_database(server_url: str = POSTGRES_URL, *, prefix: str = "bot_test") -> Iterator[str]:
+    """Create an empty database on the server of `server_url`, drop it afterwards."""
+    base = make_url(normalize_database_url(server_url))
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
     asyncio.run(_admin(admin_dsn, f'CREATE DATABASE "{name}"'))
     try:
