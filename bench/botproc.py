@@ -6,7 +6,6 @@ The fakes run in threads of the benchmark process; the bot's CPU and memory are 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import tempfile
@@ -23,25 +22,10 @@ from bench.common import (
 )
 from tests.fakes.metrica import FakeMetrica
 from tests.fakes.telegram import FakeTelegram
+from tests.process_env import inherited_environment
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
-# Settings from the developer's shell that would change what is measured.
-_OWN_PREFIXES = ("TELEGRAM_", "METRICA_", "WEBHOOK_", "BOT_", "DATABASE_")
-_OWN_NAMES = {
-    "DATA_DIR",
-    "POLL_INTERVAL_SECONDS",
-    "IDLE_POLL_INTERVAL_SECONDS",
-    "STUCK_AFTER_MINUTES",
-    "QUOTA_SHARE",
-    "DAILY_QUOTA",
-    "RECEIVE_UPDATES",
-    "LOG_LEVEL",
-    "LEASE_SECONDS",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-}
 
 
 class BotProcess:
@@ -58,11 +42,7 @@ class BotProcess:
         self.telegram = telegram
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
         self.log_path = self.data_dir / f"{name}.log"
-        inherited = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.upper().startswith(_OWN_PREFIXES) and key.upper() not in _OWN_NAMES
-        }
+        inherited = inherited_environment()
         self.env = {
             **inherited,
             "TELEGRAM_BOT_TOKEN": telegram.token,

@@ -26,6 +26,7 @@ import pytest
 
 from tests.fakes.metrica import FakeMetrica
 from tests.fakes.telegram import FakeTelegram
+from tests.process_env import inherited_environment
 
 TOKEN = "123456:TEST-token"
 # A fixed Fernet key (Fernet.generate_key()), so encrypted tokens survive restarts.
@@ -34,22 +35,6 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 20.0
 LOG_TAIL_LINES = 80
 _E2E_DIR = Path(__file__).parent
-# Settings the developer's shell might set; the harness decides them all.
-_OWN_PREFIXES = ("TELEGRAM_", "METRICA_", "WEBHOOK_", "BOT_", "DATABASE_", "TEST_BOT_")
-_OWN_NAMES = {
-    "DATA_DIR",
-    "LEASE_SECONDS",
-    "POLL_INTERVAL_SECONDS",
-    "IDLE_POLL_INTERVAL_SECONDS",
-    "STUCK_AFTER_MINUTES",
-    "QUOTA_SHARE",
-    "DAILY_QUOTA",
-    "RECEIVE_UPDATES",
-    "LOG_LEVEL",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -168,11 +153,7 @@ def bot_environment(
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The process environment: ours, not the developer's bot settings or proxies."""
-    inherited = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.upper().startswith(_OWN_PREFIXES) and key.upper() not in _OWN_NAMES
-    }
+    inherited = inherited_environment()
     return {
         **inherited,
         "TELEGRAM_BOT_TOKEN": telegram.token,
