@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/python -m bot
 
 ## test: lint, type check and the whole test suite
-LINTED := bot tests migrations $(wildcard bench)
+LINTED := bot tests fakes migrations $(wildcard bench)
 
 test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

@@ -20,8 +20,8 @@ from bench.common import (
     process_thread_cpu,
     python,
 )
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
 from tests.process_env import inherited_environment
 
 START_TIMEOUT = 60.0

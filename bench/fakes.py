@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from typing import Any, Self
 
 from bench.common import process_cpu_seconds
-from tests.fakes.http_base import FakeServer, Request, Response, _Handler, _QuietServer
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
+from fakes.http_base import FakeServer, Request, Response, _Handler, _QuietServer
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
 
 _METHOD = re.compile(r"^/bot[^/]+/(?P<method>[A-Za-z]+)/?$")
 _CREATE_TIME = "2026-01-01T00:00:00Z"

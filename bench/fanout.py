@@ -26,7 +26,7 @@ from bench.common import BOT_TOKEN, banner, parser, table
 from bench.fakes import BulkMetrica, TimedTelegram
 from bench.profiling import print_profile, spy_attach, spy_rows
 from bench.seed import database, seed_audience
-from tests.fakes.telegram_limits import GLOBAL_PER_SECOND, GROUP_PER_MINUTE
+from fakes.telegram_limits import GLOBAL_PER_SECOND, GROUP_PER_MINUTE
 
 TOKEN = "bench-fanout-token"  # noqa: S105 - a token of the fake Metrica
 COUNTER = 31_000_001

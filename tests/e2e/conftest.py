@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
 from tests.process_env import inherited_environment
 
 TOKEN = "123456:TEST-token"

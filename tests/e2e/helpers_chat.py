@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.telegram import FakeTelegram
+from fakes.telegram import FakeTelegram
 
 REPLY_TIMEOUT = 15.0
 

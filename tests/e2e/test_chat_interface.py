@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
 from tests.e2e.conftest import BotFactory
 from tests.e2e.helpers_chat import Talk, buttons
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
 from tests.databases import postgres_database, requires_postgres
 from tests.e2e.conftest import SECRET_KEY, BotFactory
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
 from tests.monitor_seed import ChatSpec, seed_database
 
 pytestmark = pytest.mark.e2e

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fakes.telegram import FakeTelegram
 from tests.e2e.conftest import BotFactory
-from tests.fakes.telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
 

@@ -27,8 +27,8 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.storage.migrate import upgrade
 from bot.telegram.context import BotApplication, BotContext
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
 
 TOKEN = "123456:TEST-token"
 BOT_USERNAME = "metrica_calls_bot"

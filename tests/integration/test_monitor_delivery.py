@@ -16,8 +16,8 @@ from bot.monitor.runner import Monitor
 from bot.storage.chats import ChatRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.subscriptions import SubscriptionRepository
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
 from tests.monitor_harness import BOT_TOKEN, close_services, fast_services, monitor_settings
 from tests.monitor_seed import ChatSpec, outbox_rows, seed_watch
 

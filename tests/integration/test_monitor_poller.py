@@ -12,7 +12,7 @@ from bot.container import Services
 from bot.monitor.poller import Poller
 from bot.storage.counters import CounterRepository
 from bot.storage.credentials import CredentialRepository
-from tests.fakes.metrica import FakeMetrica
+from fakes.metrica import FakeMetrica
 from tests.monitor_harness import (
     FakeClock,
     close_services,

@@ -31,7 +31,7 @@ from bot.telegram.basics import command_names
 from bot.telegram.failures import failure_text
 from bot.telegram.keyboards import token_counters, uploadings_pager
 from bot.texts import t
-from tests.fakes.telegram_html import parse_html
+from fakes.telegram_html import parse_html
 
 NAMES = command_names(None, "metrica_calls_bot")
 FAILURES: list[ServiceError] = [

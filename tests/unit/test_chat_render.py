@@ -24,7 +24,7 @@ from bot.texts.render import (
     split_message,
     truncate,
 )
-from tests.fakes.telegram_html import parse_html
+from fakes.telegram_html import parse_html
 
 NAMES = command_names(None, "metrica_calls_bot")
 COUNTER = CounterView(101, "Shop <Main> & Co", "shop.example")

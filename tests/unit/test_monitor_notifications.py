@@ -20,7 +20,7 @@ from bot.texts.notifications import (
     telegram_length,
     to_plain,
 )
-from tests.fakes.telegram_html import parse_html
+from fakes.telegram_html import parse_html
 
 CREATED = datetime(2026, 11, 20, 9, 15, 42, tzinfo=UTC)
 

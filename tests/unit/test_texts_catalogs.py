@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.texts import en, placeholders, ru, t
-from tests.fakes.telegram_html import parse_html
+from fakes.telegram_html import parse_html
 
 CATALOGS = {"ru": ru.MESSAGES, "en": en.MESSAGES}
 HOSTILE = "<b>&'\"x"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.fakes.http_base import Response
+from fakes.http_base import Response
 
 PARALLEL_LIMIT = 3
 _ID_COLUMNS = {"userid": "USER_ID", "clientid": "CLIENT_ID", "yclid": "YCLID"}

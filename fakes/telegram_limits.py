@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.fakes.telegram_world import ApiError
+from fakes.telegram_world import ApiError
 
 GLOBAL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20

@@ -19,12 +19,12 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from tests.fakes.http_base import FakeServer, Request, Response
-from tests.fakes.telegram_inject import UpdateInjection
-from tests.fakes.telegram_limits import InjectedFailure, take_failure
-from tests.fakes.telegram_methods import BotApiMethods, normalize_params
-from tests.fakes.telegram_observe import Observation
-from tests.fakes.telegram_world import ApiError, Chat, World
+from fakes.http_base import FakeServer, Request, Response
+from fakes.telegram_inject import UpdateInjection
+from fakes.telegram_limits import InjectedFailure, take_failure
+from fakes.telegram_methods import BotApiMethods, normalize_params
+from fakes.telegram_observe import Observation
+from fakes.telegram_world import ApiError, Chat, World
 
 _PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)/?$")
 _CONFLICT = (

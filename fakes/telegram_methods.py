@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.telegram_html import MAX_TEXT_LENGTH, EntityParseError, parse_text
-from tests.fakes.telegram_limits import RateLimiter
-from tests.fakes.telegram_world import ApiError, Chat, SentMessage, World, bad_request, shallow
+from fakes.telegram_html import MAX_TEXT_LENGTH, EntityParseError, parse_text
+from fakes.telegram_limits import RateLimiter
+from fakes.telegram_world import ApiError, Chat, SentMessage, World, bad_request, shallow
 
 # Form-encoded requests carry these as JSON strings (PTB's RequestParameter.json_value).
 JSON_FIELDS = frozenset(

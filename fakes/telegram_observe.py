@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.telegram_methods import BotApiMethods
-from tests.fakes.telegram_world import World
+from fakes.telegram_methods import BotApiMethods
+from fakes.telegram_world import World
 
 Predicate = Callable[[dict[str, Any]], bool]
 

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.fakes.http_base import FakeServer, Request, Response
-from tests.fakes.metrica_world import (
+from fakes.http_base import FakeServer, Request, Response
+from fakes.metrica_world import (
     PARALLEL_LIMIT,
     Failure,
     LoggedRequest,

@@ -13,9 +13,9 @@ import pytest
 import telegram
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 
-from tests.fakes.metrica import FakeMetrica
-from tests.fakes.telegram import FakeTelegram
-from tests.fakes.telegram_html import EntityParseError, parse_html
+from fakes.metrica import FakeMetrica
+from fakes.telegram import FakeTelegram
+from fakes.telegram_html import EntityParseError, parse_html
 
 TOKEN = "123456:TEST-token"
 USER = 1001

@@ -12,9 +12,9 @@ import threading
 import time
 from typing import Any
 
-from tests.fakes.telegram_html import utf16_len
-from tests.fakes.telegram_methods import BotApiMethods
-from tests.fakes.telegram_world import GROUP_ANONYMOUS_BOT, Chat, World, member_dict, shallow
+from fakes.telegram_html import utf16_len
+from fakes.telegram_methods import BotApiMethods
+from fakes.telegram_world import GROUP_ANONYMOUS_BOT, Chat, World, member_dict, shallow
 
 _BOT_COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _query_ids = itertools.count(1)
