@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from bot.clock import utc_now
 from bot.domain import Counter, Uploading
 from bot.metrica.errors import MetricaError, QuotaExceeded, Unavailable, parse_error
 from bot.metrica.parsing import (
@@ -43,11 +44,6 @@ def create_http_client(
         follow_redirects=False,
         transport=transport,
     )
-
-
-def _utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +81,7 @@ class MetricaClient:
         ledger: RequestLedger,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._http = http
         self._limiter = limiter

@@ -15,11 +15,13 @@ Messages come from Metrica or from the client, never from the request: they hold
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+
+from bot.clock import next_utc_midnight
 
 DAILY_QUOTAS = frozenset(
     {"quota_requests_by_uid", "quota_delegate_requests", "quota_grants_requests"}
@@ -105,12 +107,6 @@ class Unavailable(MetricaError):
     ) -> None:
         super().__init__(message, status_code=status_code, error_type=error_type)
         self.retry_after = retry_after
-
-
-def next_utc_midnight(now: datetime) -> datetime:
-    """The next 00:00 UTC strictly after now."""
-    day = now.astimezone(UTC).date() + timedelta(days=1)
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def retry_after_seconds(response: httpx.Response, now: datetime) -> float | None:

@@ -8,17 +8,14 @@ and survives restarts. `_saved` holds, per key, the ledger value already reflect
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 
+from bot.clock import utc_now
 from bot.metrica import RequestLedger
 from bot.storage.db import SessionFactory
 from bot.storage.quota import RequestCountRepository
 
 Key = tuple[str, date]
-
-
-def _utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 class LedgerSync:
@@ -29,7 +26,7 @@ class LedgerSync:
         sessions: SessionFactory,
         ledger: RequestLedger,
         *,
-        today: Callable[[], date] = _utc_today,
+        today: Callable[[], date] = lambda: utc_now().date(),
     ) -> None:
         self._sessions = sessions
         self._ledger = ledger

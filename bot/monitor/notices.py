@@ -16,7 +16,7 @@ from bot.domain import Change, ChangeKind
 from bot.storage.chats import ChatRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PAUSED_QUOTA, PAUSED_REVOKED, PollingRepository
-from bot.storage.snapshots import SnapshotRepository, Subscriber
+from bot.storage.subscriptions import Subscriber, SubscriptionRepository
 from bot.texts import Language, language_for, parse_language
 from bot.texts.notifications import (
     render_changes,
@@ -49,7 +49,7 @@ async def queue_changes(
         return 0
     outbox = OutboxRepository(session)
     queued = 0
-    for subscriber in await SnapshotRepository(session).subscribers(counter_id):
+    for subscriber in await SubscriptionRepository(session).subscribers(counter_id):
         wanted = _wanted(subscriber, changes)
         if not wanted:
             continue
@@ -65,7 +65,7 @@ async def queue_counter_paused(
 ) -> int:
     """Tell the counter's chats that it vanished or is out of reach."""
     outbox = OutboxRepository(session)
-    subscribers = await SnapshotRepository(session).subscribers(counter_id)
+    subscribers = await SubscriptionRepository(session).subscribers(counter_id)
     for subscriber in subscribers:
         text = render_counter_paused(_language(subscriber.language), counter_id, name, reason)
         await outbox.enqueue(subscriber.chat_id, text, now=now)
@@ -118,7 +118,7 @@ async def _tell_chats(
         return 0
     names = dict(paused)
     outbox = OutboxRepository(session)
-    chats = await SnapshotRepository(session).subscribers_of(names)
+    chats = await SubscriptionRepository(session).subscribers_of(names)
     told = 0
     for subscriber, counter_ids in chats.items():
         if subscriber.chat_id == skip:

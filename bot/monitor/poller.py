@@ -11,8 +11,9 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot.clock import next_utc_midnight, utc_now
 from bot.container import Services
 from bot.domain import Uploading
 from bot.metrica import AccessDenied, InvalidToken, MetricaError, NotFound, QuotaExceeded
@@ -23,7 +24,6 @@ from bot.monitor.schedule import (
     Cadence,
     after_reset,
     next_poll_at,
-    next_reset,
     retry_at,
 )
 from bot.storage.credentials import CredentialRepository
@@ -32,10 +32,6 @@ from bot.storage.polling import PAUSED_ACCESS, PAUSED_GONE, PAUSED_QUOTA, Pollin
 from bot.storage.snapshots import SnapshotRepository
 
 log = logging.getLogger(__name__)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +64,7 @@ class Poller:
         *,
         owner: str,
         on_queued: Callable[[], None] = lambda: None,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self._services = services
@@ -191,7 +187,7 @@ class Poller:
         resume = after_reset(now, self._rand)
         async with self._services.sessions.begin() as session:
             told = await notices.pause_for_quota(
-                session, job.credential_id, until=resume, resets_at=next_reset(now), now=now
+                session, job.credential_id, until=resume, resets_at=next_utc_midnight(now), now=now
             )
             await PollingRepository(session).reschedule(
                 job.counter_id,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from telegram import Bot
 
+from bot.clock import utc_now
 from bot.container import Services
 from bot.monitor.delivery import Delivery
 from bot.monitor.instance import instance_id
@@ -75,7 +76,7 @@ class Monitor:
         await self.ledger.sync()
         await self.poller.sweep_revoked()
         async with self._services.sessions.begin() as session:
-            await OutboxRepository(session).purge(datetime.now(UTC) - KEEP_SENT)
+            await OutboxRepository(session).purge(utc_now() - KEEP_SENT)
 
     async def stop(self) -> None:
         """Stop claiming, let running work finish briefly, save the counts, release leases."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
+
+from bot.clock import next_utc_midnight
 
 Random = Callable[[], float]
 """A source of uniform numbers in [0, 1): random.random, or a fixed value in tests."""
@@ -47,17 +49,11 @@ class Budget:
         return self.allowed - self.used
 
 
-def next_reset(now: datetime) -> datetime:
-    """The next 00:00 UTC strictly after now, when Metrica's daily quotas reset."""
-    day = now.astimezone(UTC).date() + timedelta(days=1)
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def stretch_factor(budget: Budget, cadence: Cadence, now: datetime) -> float | None:
     """How much to lengthen this token's intervals (>= 1); None when nothing is left today."""
     if budget.remaining < 1:
         return None
-    seconds_left = max(1.0, (next_reset(now) - now).total_seconds())
+    seconds_left = max(1.0, (next_utc_midnight(now) - now).total_seconds())
     demand_per_second = budget.hot_counters / cadence.hot + budget.idle_counters / cadence.idle
     affordable_per_second = budget.remaining / seconds_left
     return max(1.0, demand_per_second / affordable_per_second)
@@ -80,7 +76,7 @@ def next_poll_at(
 
 def after_reset(now: datetime, rand: Random, spread: float = RESET_SPREAD_SECONDS) -> datetime:
     """A moment shortly after the next reset, spread so paused counters do not resume at once."""
-    return next_reset(now) + timedelta(seconds=spread * rand())
+    return next_utc_midnight(now) + timedelta(seconds=spread * rand())
 
 
 def backoff_delay(

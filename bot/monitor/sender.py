@@ -12,11 +12,13 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from bot.clock import utc_now
+from bot.flood import flood_wait_seconds
 from bot.monitor.delivery import (
     GROUP_PACE,
     PRIVATE_PACE,
@@ -31,17 +33,12 @@ from bot.ratewindow import RateWindow
 from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
 from bot.storage.outbox import OutboxRepository
-from bot.telegram.retry import retry_after_seconds
 from bot.texts.notifications import to_plain
 
 log = logging.getLogger(__name__)
 
 ROWS_PER_CLAIM = 20
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Sender:
@@ -55,7 +52,7 @@ class Sender:
         owner: str,
         lease: timedelta,
         rate: RateWindow,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self._sessions = sessions
@@ -106,7 +103,7 @@ class Sender:
         except ChatMigrated as exc:
             await self._migrated(delivery, exc.new_chat_id)
         except RetryAfter as exc:
-            await self._postpone(delivery, retry_after_seconds(exc), str(exc), failed=False)
+            await self._postpone(delivery, flood_wait_seconds(exc), str(exc), failed=False)
         except Forbidden as exc:
             await self._chat_gone(delivery, exc.message)
         except BadRequest as exc:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import utc_now
 from bot.container import Services
 from bot.crypto import TokenCipher
 from bot.metrica import (
@@ -121,4 +121,4 @@ async def _mark_invalid(services: Services, credential_id: int) -> None:
     """Remember that Metrica refused the credential."""
     async with services.sessions.begin() as session:
         credentials = CredentialRepository(session, services.cipher)
-        await credentials.mark_invalid(credential_id, datetime.now(UTC))
+        await credentials.mark_invalid(credential_id, utc_now())

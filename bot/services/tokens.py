@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import utc_now
 from bot.container import Services
 from bot.domain import Counter
 from bot.metrica import token_fingerprint
@@ -72,7 +72,7 @@ async def _tell_chats(
             by_chat[chat_id].append(counter_id)
     chats = ChatRepository(session)
     outbox = OutboxRepository(session)
-    now = datetime.now(UTC)
+    now = utc_now()
     active = await chats.active_ids(list(by_chat))
     for chat_id in active:
         chat = await chats.get(chat_id)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Chat, Subscription
 from bot.storage.upsert import upsert
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """An active chat subscribed to a counter, with what it wants to hear and in which language."""
+
+    chat_id: int
+    language: str | None
+    final_only: bool
 
 
 class SubscriptionRepository:
@@ -48,3 +60,26 @@ class SubscriptionRepository:
             .order_by(Chat.id)
         )
         return list(rows)
+
+    async def subscribers(self, counter_id: int) -> list[Subscriber]:
+        """Active chats subscribed to the counter."""
+        rows = await self._session.execute(
+            select(Chat.id, Chat.language, Subscription.final_only)
+            .join(Subscription, Subscription.chat_id == Chat.id)
+            .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
+            .order_by(Chat.id)
+        )
+        return [Subscriber(*row) for row in rows]
+
+    async def subscribers_of(self, counter_ids: Iterable[int]) -> dict[Subscriber, list[int]]:
+        """Active chats subscribed to any of the counters, each with which of them."""
+        rows = await self._session.execute(
+            select(Chat.id, Chat.language, Subscription.counter_id)
+            .join(Subscription, Subscription.chat_id == Chat.id)
+            .where(Subscription.counter_id.in_(list(counter_ids)), Chat.is_active.is_(True))
+            .order_by(Chat.id, Subscription.counter_id)
+        )
+        found: dict[Subscriber, list[int]] = {}
+        for chat_id, language, counter_id in rows:
+            found.setdefault(Subscriber(chat_id, language, False), []).append(counter_id)
+        return found

@@ -14,9 +14,9 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.flood import with_flood_retry
 from bot.services.chats import ChatRef, chat_language
 from bot.telegram.context import BotContext
-from bot.telegram.retry import with_flood_retry
 from bot.texts import Html, Language, language_for
 from bot.texts.render import split_message
 

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.telegram.menu import set_command_menu
-from tests.integration.chat_harness import ChatHarness, buttons, migrated_database
+from tests.integration.chat_harness import ChatHarness, buttons
+from tests.integration.conftest import ANNA, BORIS, with_team
 
-ANNA, BORIS = 1001, 1002
 CHANNEL, CLOSED = -1002000, -1003000
-TOKEN = "y0_anna-token-0123456789"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_database(tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture
-async def chat(tmp_path: Path, template: Path) -> AsyncIterator[ChatHarness]:
-    async with ChatHarness.start(tmp_path, template) as harness:
-        harness.telegram.add_user(ANNA, "Anna", "ru")
-        harness.telegram.add_user(BORIS, "Boris", "en")
-        harness.telegram.add_channel(CHANNEL, "Team news", "team_news", admins=[ANNA])
-        harness.telegram.add_channel(
-            CLOSED, "Closed", "closed_news", admins=[ANNA], bot_is_admin=False
-        )
-        harness.metrica.add_token(TOKEN, [101, 102])
-        harness.metrica.add_counter(101, "Shop", "shop.example")
-        await harness.say(ANNA, ANNA, f"/token {TOKEN}")
-        yield harness
+async def chat(harness: ChatHarness) -> ChatHarness:
+    harness.telegram.add_channel(CHANNEL, "Team news", "team_news", admins=[ANNA])
+    harness.telegram.add_channel(CLOSED, "Closed", "closed_news", admins=[ANNA], bot_is_admin=False)
+    return await with_team(harness)
 
 
 async def say(chat: ChatHarness, user: int, text: str) -> str:

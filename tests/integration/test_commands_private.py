@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from telegram import Update
 
 from bot.metrica import token_fingerprint
-from tests.integration.chat_harness import ChatHarness, buttons, migrated_database
+from tests.integration.chat_harness import ChatHarness, buttons
+from tests.integration.conftest import ANNA, TOKEN
 
-ANNA = 1001
-TOKEN = "y0_anna-token-0123456789"
 OTHER = "y0_other-token-9876543210"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_database(tmp_path_factory.mktemp("db"))
-
-
 @pytest.fixture
-async def chat(tmp_path: Path, template: Path) -> AsyncIterator[ChatHarness]:
-    async with ChatHarness.start(tmp_path, template) as harness:
-        harness.telegram.add_user(ANNA, "Anna", "ru")
-        harness.metrica.add_token(TOKEN, [101, 102])
-        harness.metrica.add_counter(101, "Магазин <Главный>", "shop.example")
-        harness.metrica.add_counter(300, "Чужой", "other.example")
-        yield harness
+def chat(harness: ChatHarness) -> ChatHarness:
+    harness.telegram.add_user(ANNA, "Anna", "ru")
+    harness.metrica.add_token(TOKEN, [101, 102])
+    harness.metrica.add_counter(101, "Магазин <Главный>", "shop.example")
+    harness.metrica.add_counter(300, "Чужой", "other.example")
+    return harness
 
 
 async def say(chat: ChatHarness, text: str) -> str:

@@ -19,6 +19,7 @@ from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PAUSED_GONE, PAUSED_QUOTA, PollingRepository
 from bot.storage.quota import RequestCountRepository
 from bot.storage.snapshots import SnapshotRepository
+from bot.storage.subscriptions import SubscriptionRepository
 from tests.monitor_seed import ChatSpec, counter_row, outbox_rows, seed_watch
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -243,7 +244,7 @@ async def test_a_migrated_group_keeps_its_pending_messages_and_subscriptions(
 
     assert [row.chat_id for row in await outbox_rows(sessions)] == [-1009]
     async with sessions.begin() as session:
-        subscribers = await SnapshotRepository(session).subscribers(10)
+        subscribers = await SubscriptionRepository(session).subscribers(10)
     assert [s.chat_id for s in subscribers] == [-1009]
 
 

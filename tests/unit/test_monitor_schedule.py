@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import next_utc_midnight
 from bot.monitor.schedule import (
     Budget,
     Cadence,
     after_reset,
     backoff_delay,
     next_poll_at,
-    next_reset,
     retry_at,
     stretch_factor,
 )
@@ -72,7 +72,7 @@ def test_the_stretched_schedule_spends_no_more_than_what_is_left_until_the_reset
     tokens_budget = budget(hot=10, idle=30, used=2500)
     factor = stretch_factor(tokens_budget, CADENCE, NOON)
     assert factor is not None
-    left = seconds_until(next_reset(NOON))
+    left = seconds_until(next_utc_midnight(NOON))
 
     planned = left * (10 / (CADENCE.hot * factor) + 30 / (CADENCE.idle * factor))
 
@@ -98,8 +98,10 @@ def test_a_spent_budget_waits_for_the_reset_at_midnight_utc():
 def test_the_reset_is_the_next_midnight_utc_even_from_another_zone():
     moscow = NOON.astimezone(ZoneInfo("Europe/Moscow"))
 
-    assert next_reset(moscow) == datetime(2026, 11, 21, tzinfo=UTC)
-    assert next_reset(datetime(2026, 11, 21, tzinfo=UTC)) == datetime(2026, 11, 22, tzinfo=UTC)
+    assert next_utc_midnight(moscow) == datetime(2026, 11, 21, tzinfo=UTC)
+    assert next_utc_midnight(datetime(2026, 11, 21, tzinfo=UTC)) == datetime(
+        2026, 11, 22, tzinfo=UTC
+    )
 
 
 def test_resuming_after_the_reset_is_spread_over_a_few_minutes():

@@ -1,4 +1,7 @@
-"""Telegram's 429 answers: how long to wait, and one short wait for a reply a user awaits."""
+"""Telegram's 429 answers: how long to wait, and one short wait for a reply a user awaits.
+
+Shared by the chat interface (replies) and the monitor (notifications).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ REPLY_ATTEMPTS = 3
 MAX_REPLY_WAIT = 30.0
 
 
-def retry_after_seconds(exc: RetryAfter) -> float:
+def flood_wait_seconds(exc: RetryAfter) -> float:
     """Seconds from a 429, whichever type this PTB version gives."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -34,7 +37,7 @@ async def with_flood_retry(send: Callable[[], Awaitable[T]]) -> T:
         try:
             return await send()
         except RetryAfter as exc:
-            wait = retry_after_seconds(exc)
+            wait = flood_wait_seconds(exc)
             if attempt == REPLY_ATTEMPTS or wait > MAX_REPLY_WAIT:
                 raise
             log.info("reply hit Telegram's flood limit; retrying in %.1f s", wait)

@@ -1,0 +1,16 @@
+"""Time as the bot reckons it: aware UTC, and Metrica's daily reset at 00:00 UTC (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def next_utc_midnight(now: datetime) -> datetime:
+    """The next 00:00 UTC strictly after now, when Metrica's daily quotas reset."""
+    day = now.astimezone(UTC).date() + timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=UTC)
