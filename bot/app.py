@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.container import Services
 from bot.crypto import TokenCipher, load_or_create_key
 from bot.metrica import MetricaClient, RequestLedger, RequestLimiter, create_http_client
-from bot.monitor.runner import start_background, stop_background
+from bot.monitor.runner import Monitor
 from bot.storage.db import create_engine, create_session_factory
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
@@ -44,6 +44,7 @@ def build_application(
 ) -> BotApplication:
     """The bot with its handlers and background jobs, owning the services' lifecycle."""
     services = build_services(settings, metrica_transport=metrica_transport)
+    lifecycle = _Lifecycle(services)
     app: BotApplication = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -51,9 +52,9 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(64)
-        .post_init(_post_init)
-        .post_stop(_post_stop)
-        .post_shutdown(_post_shutdown)
+        .post_init(lifecycle.started)
+        .post_stop(lifecycle.stopping)
+        .post_shutdown(lifecycle.stopped)
         .build()
     )
     app.bot_data.services = services
@@ -61,22 +62,28 @@ def build_application(
     return app
 
 
-async def _post_init(app: BotApplication) -> None:
-    log.info("started as @%s", app.bot.username)
-    await set_command_menu(app.bot)
-    await start_background(app)
+class _Lifecycle:
+    """What runs beside the handlers: the monitor, started after PTB and stopped before it."""
 
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._monitor: Monitor | None = None
 
-async def _post_stop(app: BotApplication) -> None:
-    # Before shutdown closes the bot's HTTP client, so no notification is cut off mid-send.
-    await stop_background(app)
+    async def started(self, app: BotApplication) -> None:
+        log.info("started as @%s", app.bot.username)
+        await set_command_menu(app.bot)
+        if self._monitor is None:
+            self._monitor = Monitor(self._services, app.bot)
+            await self._monitor.start()
 
+    async def stopping(self, app: BotApplication) -> None:
+        # Before shutdown closes the bot's HTTP client, so no notification is cut off mid-send.
+        monitor, self._monitor = self._monitor, None
+        if monitor is not None:
+            await monitor.stop()
 
-async def _post_shutdown(app: BotApplication) -> None:
-    services = app.bot_data.services
-    if services is None:
-        return
-    await stop_background(app)
-    await services.http.aclose()
-    await services.engine.dispose()
-    log.info("stopped: HTTP client and database closed")
+    async def stopped(self, app: BotApplication) -> None:
+        await self.stopping(app)
+        await self._services.http.aclose()
+        await self._services.engine.dispose()
+        log.info("stopped: HTTP client and database closed")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from datetime import timedelta
 
 from telegram import Bot
@@ -20,7 +19,6 @@ from bot.monitor.sender import Sender
 from bot.ratewindow import RateWindow
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository, PollJob
-from bot.telegram.context import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -91,22 +89,3 @@ class Monitor:
             log.exception("could not save request counts or release leases at stop")
         log.info("monitor %s stopped", self.owner)
 
-
-_running: weakref.WeakKeyDictionary[BotApplication, Monitor] = weakref.WeakKeyDictionary()
-
-
-async def start_background(app: BotApplication) -> None:
-    """Start the poller and the sender as background tasks of the application."""
-    services = app.bot_data.services
-    if services is None or app in _running:
-        return
-    monitor = Monitor(services, app.bot)
-    _running[app] = monitor
-    await monitor.start()
-
-
-async def stop_background(app: BotApplication) -> None:
-    """Stop them, letting the current step finish; safe to call twice."""
-    monitor = _running.pop(app, None)
-    if monitor is not None:
-        await monitor.stop()

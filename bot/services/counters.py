@@ -7,8 +7,8 @@ from bot.domain import Counter
 from bot.services.chats import ChatRef, ensure_chat
 from bot.services.errors import NotLinked, NoToken
 from bot.services.metrica_calls import call_metrica, user_token
-from bot.services.views import CounterView, Linked
 from bot.storage.counters import CounterRepository
+from bot.views import CounterView, Linked
 
 
 async def link_counter(services: Services, chat: ChatRef, user_id: int, counter_id: int) -> Linked:

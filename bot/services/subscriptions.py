@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.container import Services
 from bot.services.counters import linked_counters
 from bot.services.errors import NotLinked, NotSubscribed
-from bot.services.views import CounterView
 from bot.storage.counters import CounterRepository
 from bot.storage.subscriptions import SubscriptionRepository
+from bot.views import CounterView
 
 
 async def subscribe(services: Services, chat_id: int, counter_id: int) -> tuple[CounterView, bool]:

@@ -11,12 +11,12 @@ from bot.container import Services
 from bot.domain import Counter
 from bot.metrica import token_fingerprint
 from bot.services.metrica_calls import TokenRef, call_metrica, user_token
-from bot.services.views import CounterView, TokenDeleted, TokenState
 from bot.storage.chats import ChatRepository
 from bot.storage.counters import CounterRepository
 from bot.storage.credentials import CredentialRepository
 from bot.storage.outbox import OutboxRepository
 from bot.texts import t
+from bot.views import CounterView, TokenDeleted, TokenState
 
 
 async def save_token(services: Services, user_id: int, token: str) -> list[CounterView]:

@@ -6,8 +6,8 @@ from bot.container import Services
 from bot.domain import Uploading, newest_first
 from bot.services.errors import CounterNotFound, UploadingNotFound
 from bot.services.metrica_calls import TokenRef, call_metrica, link_token
-from bot.services.views import CounterView, UploadingsView, UploadingView, paginate
 from bot.storage.counters import CounterRepository
+from bot.views import CounterView, UploadingsView, UploadingView, paginate
 
 
 async def uploadings_page(

@@ -13,7 +13,6 @@ from bot.services import subscriptions, tokens
 from bot.services.counters import link_counter
 from bot.services.errors import AdminsOnly, ServiceError
 from bot.services.uploadings import uploading_detail, uploadings_page
-from bot.services.views import paginate
 from bot.telegram import keyboards
 from bot.telegram.access import sender_is_admin
 from bot.telegram.basics import NO_PREVIEW
@@ -40,6 +39,7 @@ from bot.texts.render import (
     render_uploadings,
     truncate,
 )
+from bot.views import paginate
 
 ALERT_LIMIT = 200
 NOT_MODIFIED = "message is not modified"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.services.counters import link_counter, linked_counters, unlink_counter
-from bot.services.views import Linked
 from bot.telegram.invocation import Invocation, command
 from bot.telegram.parsing import ArgumentError, parse_counter_args, required_counter
 from bot.texts import Html
 from bot.texts.render import counter_label, render_counters
+from bot.views import Linked
 
 
 @command("usage_link", changes=True)

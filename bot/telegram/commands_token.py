@@ -6,12 +6,12 @@ from telegram import Message
 from telegram.error import BadRequest, Forbidden
 
 from bot.services import tokens
-from bot.services.views import TokenDeleted, TokenState, paginate
 from bot.telegram import keyboards
 from bot.telegram.invocation import Invocation, command
 from bot.telegram.parsing import ArgumentError, is_token_delete, looks_like_token
 from bot.texts import Html
 from bot.texts.render import format_time, render_token_counters
+from bot.views import TokenDeleted, TokenState, paginate
 
 
 @command("usage_token")

@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services.views import CounterView, Page
 from bot.telegram.callback_data import (
     Button,
     LinkCounter,
@@ -17,6 +16,7 @@ from bot.telegram.callback_data import (
     encode,
 )
 from bot.texts.render import counter_button
+from bot.views import CounterView, Page
 
 MAX_BUTTONS = 50  # Telegram allows 100 per keyboard; a longer list is unreadable anyway
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from bot.domain import KNOWN_STATUSES, Uploading
-from bot.services.views import CounterView, Page, UploadingsView, UploadingView
 from bot.texts import Html, t
 from bot.texts.status import status_label
+from bot.views import CounterView, Page, UploadingsView, UploadingView
 
 MESSAGE_LIMIT = 4096
 LIST_COMMENT_LIMITS = (120, 60, 30, 12, 0)

@@ -26,7 +26,7 @@ from bot.services.errors import (
     TokenRevoked,
     UploadingNotFound,
 )
-from bot.services.views import CounterView, paginate
+from bot.views import CounterView, paginate
 from bot.telegram.basics import command_names
 from bot.telegram.failures import failure_text
 from bot.telegram.keyboards import token_counters, uploadings_pager

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.domain import Uploading, newest_first
-from bot.services.views import PAGE_SIZE, CounterView, UploadingsView, UploadingView, paginate
+from bot.views import PAGE_SIZE, CounterView, UploadingsView, UploadingView, paginate
 from bot.telegram.basics import command_names
 from bot.texts.render import (
     MESSAGE_LIMIT,

@@ -1,4 +1,4 @@
-"""What use cases return to the chat interface: plain frozen dataclasses, and paging."""
+"""What use cases hand to the texts: plain frozen dataclasses of what a chat sees, and paging."""
 
 from __future__ import annotations
 
