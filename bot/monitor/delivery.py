@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.texts.notifications import MESSAGE_LIMIT, telegram_length
+from bot.texts.markup import MESSAGE_LIMIT, fits
 
 # Telegram's documented limits: about one message a second to a private chat, 20 a minute to
 # a group or channel. Pacing between two messages to one chat keeps under both.
@@ -45,7 +45,7 @@ def pack(
     ids, texts = [first.id], [first.text]
     for row in queued[1:]:
         joined = _SEPARATOR.join([*texts, row.text])
-        if row.parse_mode != first.parse_mode or telegram_length(joined) >= limit:
+        if row.parse_mode != first.parse_mode or not fits(joined, limit):
             break
         ids.append(row.id)
         texts.append(row.text)

@@ -88,4 +88,3 @@ class Monitor:
         except Exception:
             log.exception("could not save request counts or release leases at stop")
         log.info("monitor %s stopped", self.owner)
-

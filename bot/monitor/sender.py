@@ -33,7 +33,7 @@ from bot.ratewindow import RateWindow
 from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
 from bot.storage.outbox import OutboxRepository
-from bot.texts.notifications import to_plain
+from bot.texts.markup import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class Sender:
     async def _refused(self, delivery: Delivery, error: str) -> None:
         if delivery.parse_mode is not None and is_entity_error(error):
             log.warning("chat %s: HTML refused (%s); sending plain text", delivery.chat_id, error)
-            await self.deliver(replace(delivery, text=to_plain(delivery.text), parse_mode=None))
+            await self.deliver(replace(delivery, text=plain_text(delivery.text), parse_mode=None))
         elif is_chat_gone(error):
             await self._chat_gone(delivery, error)
         else:

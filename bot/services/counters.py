@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.container import Services
 from bot.domain import Counter
+from bot.errors import NotLinked, NoToken
 from bot.services.chats import ChatRef, ensure_chat
-from bot.services.errors import NotLinked, NoToken
 from bot.services.metrica_calls import call_metrica, user_token
 from bot.storage.counters import CounterRepository
 from bot.views import CounterView, Linked

@@ -16,15 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import utc_now
 from bot.container import Services
 from bot.crypto import TokenCipher
-from bot.metrica import (
-    AccessDenied,
-    InvalidRequest,
-    InvalidToken,
-    NotFound,
-    QuotaExceeded,
-    Unavailable,
-)
-from bot.services.errors import (
+from bot.errors import (
     CounterNotFound,
     MetricaBusy,
     MetricaRefused,
@@ -35,6 +27,14 @@ from bot.services.errors import (
     ServiceError,
     TokenRejected,
     TokenRevoked,
+)
+from bot.metrica import (
+    AccessDenied,
+    InvalidRequest,
+    InvalidToken,
+    NotFound,
+    QuotaExceeded,
+    Unavailable,
 )
 from bot.storage.counters import CounterRepository
 from bot.storage.credentials import CredentialRepository

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.container import Services
+from bot.errors import NotLinked, NotSubscribed
 from bot.services.counters import linked_counters
-from bot.services.errors import NotLinked, NotSubscribed
 from bot.storage.counters import CounterRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.views import CounterView

@@ -15,7 +15,7 @@ from bot.storage.chats import ChatRepository
 from bot.storage.counters import CounterRepository
 from bot.storage.credentials import CredentialRepository
 from bot.storage.outbox import OutboxRepository
-from bot.texts import t
+from bot.texts.notifications import render_token_deleted
 from bot.views import CounterView, TokenDeleted, TokenState
 
 
@@ -77,8 +77,7 @@ async def _tell_chats(
     for chat_id in active:
         chat = await chats.get(chat_id)
         lang = (chat.language if chat else None) or "en"
-        ids = ", ".join(str(counter_id) for counter_id in by_chat[chat_id])
-        text = t(lang, "token_deleted_notice", user=user_name, counters=ids)
+        text = render_token_deleted(lang, user_name, by_chat[chat_id])
         await outbox.enqueue(chat_id, text, now=now)
     return len(active)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.container import Services
 from bot.domain import Uploading, newest_first
-from bot.services.errors import CounterNotFound, UploadingNotFound
+from bot.errors import CounterNotFound, UploadingNotFound
 from bot.services.metrica_calls import TokenRef, call_metrica, link_token
 from bot.storage.counters import CounterRepository
 from bot.views import CounterView, UploadingsView, UploadingView, paginate

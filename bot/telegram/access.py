@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Bot, Chat, ChatMember, Update
 from telegram.error import BadRequest, Forbidden
 
+from bot.errors import TargetProblem
 from bot.services.chats import ChatRef
-from bot.services.errors import TargetProblem
 from bot.telegram.parsing import ChatTarget
 
 ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})

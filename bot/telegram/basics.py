@@ -18,7 +18,7 @@ from bot.flood import with_flood_retry
 from bot.services.chats import ChatRef, chat_language
 from bot.telegram.context import BotContext
 from bot.texts import Html, Language, language_for
-from bot.texts.render import split_message
+from bot.texts.markup import split_message
 
 COMMANDS = (
     "start",

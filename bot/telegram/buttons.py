@@ -9,9 +9,9 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.errors import AdminsOnly, ServiceError
 from bot.services import subscriptions, tokens
 from bot.services.counters import link_counter
-from bot.services.errors import AdminsOnly, ServiceError
 from bot.services.uploadings import uploading_detail, uploadings_page
 from bot.telegram import keyboards
 from bot.telegram.access import sender_is_admin
@@ -31,13 +31,12 @@ from bot.telegram.callback_data import (
 from bot.telegram.commands_counters import linked_text
 from bot.telegram.context import BotContext
 from bot.telegram.invocation import Invocation, invocation
+from bot.texts.markup import plain_text, truncate
 from bot.texts.render import (
     counter_label,
-    plain_text,
     render_token_counters,
     render_uploading,
     render_uploadings,
-    truncate,
 )
 from bot.views import paginate
 

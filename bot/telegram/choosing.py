@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.errors import NoCounters, NoSubscriptions
 from bot.services.counters import linked_counters
-from bot.services.errors import NoCounters, NoSubscriptions
 from bot.telegram.callback_data import Button
 from bot.telegram.invocation import Invocation
 from bot.telegram.keyboards import counter_choice

@@ -6,7 +6,7 @@ from bot.services.counters import link_counter, linked_counters, unlink_counter
 from bot.telegram.invocation import Invocation, command
 from bot.telegram.parsing import ArgumentError, parse_counter_args, required_counter
 from bot.texts import Html
-from bot.texts.render import counter_label, render_counters
+from bot.texts.render import counter_label, render_counters, render_linked
 from bot.views import Linked
 
 
@@ -22,11 +22,9 @@ async def link(inv: Invocation) -> None:
 
 
 def linked_text(inv: Invocation, result: Linked) -> Html:
-    """'Counter … is linked here.' with what to do next."""
-    key = "linked" if result.created else "linked_again"
-    done = inv.text(key, counter=counter_label(result.counter))
-    args = f"{result.counter.id} {inv.subject.id}" if inv.target else str(result.counter.id)
-    return Html(f"{done}\n{inv.text('linked_next', args=args)}")
+    """The reply to a link made by command or button."""
+    managed = inv.target.id if inv.target else None
+    return render_linked(inv.lang, result, inv.names, inv.where, managed)
 
 
 @command("usage_unlink", changes=True)

@@ -10,7 +10,8 @@ from bot.telegram import keyboards
 from bot.telegram.invocation import Invocation, command
 from bot.telegram.parsing import ArgumentError, is_token_delete, looks_like_token
 from bot.texts import Html
-from bot.texts.render import format_time, render_token_counters
+from bot.texts.markup import format_time
+from bot.texts.render import render_token_counters
 from bot.views import TokenDeleted, TokenState, paginate
 
 

@@ -10,7 +10,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 from bot.telegram.basics import language, reply
 from bot.telegram.context import BotContext
 from bot.texts import t
-from bot.texts.render import plain_text
+from bot.texts.markup import plain_text
 
 log = logging.getLogger(__name__)
 

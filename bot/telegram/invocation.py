@@ -14,14 +14,14 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.container import Services
+from bot.errors import AdminsOnly, AnonymousSender, ServiceError, TargetOnlyInPrivate
 from bot.services.chats import ChatRef
-from bot.services.errors import AdminsOnly, AnonymousSender, ServiceError, TargetOnlyInPrivate
 from bot.telegram.access import managed_chat, posted_as_chat, sender_is_admin
 from bot.telegram.basics import chat_ref, command_names, language, reply
 from bot.telegram.context import BotContext
-from bot.telegram.failures import failure_text
 from bot.telegram.parsing import ArgumentError, ChatTarget
 from bot.texts import Html, Language, t
+from bot.texts.failures import failure_text
 from bot.texts.render import where
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]

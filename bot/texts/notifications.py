@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.domain import Change, ChangeKind, Status, Uploading
 from bot.texts import Html, t
+from bot.texts.markup import format_time, number, split_blocks
 from bot.texts.status import status_label
-
-MESSAGE_LIMIT = 4096
-_TAG = re.compile(r"<[^>]+>")
-
-
-def format_utc(moment: datetime) -> str:
-    """'2026-11-20 09:15 UTC'."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def counter_ref(lang: str, counter_id: int, name: str) -> Html:
@@ -30,7 +21,7 @@ def counter_ref(lang: str, counter_id: int, name: str) -> Html:
 def render_changes(lang: str, counter_id: int, name: str, changes: Sequence[Change]) -> list[Html]:
     """One message (or several, each under Telegram's limit) about a counter's changes."""
     header = t(lang, "notify_header", counter=counter_ref(lang, counter_id, name))
-    return split_message(header, [render_change(lang, change) for change in changes])
+    return split_blocks(header, [render_change(lang, change) for change in changes])
 
 
 def render_change(lang: str, change: Change) -> Html:
@@ -57,7 +48,7 @@ def _details(lang: str, uploading: Uploading) -> list[Html]:
     if uploading.comment:
         lines.append(t(lang, "notify_comment", comment=uploading.comment))
     if uploading.create_time is not None:
-        lines.append(t(lang, "notify_created", created=format_utc(uploading.create_time)))
+        lines.append(t(lang, "notify_created", created=format_time(uploading.create_time)))
     return lines
 
 
@@ -69,10 +60,10 @@ def _outcome(lang: str, uploading: Uploading) -> list[Html]:
         t(
             lang,
             "notify_numbers",
-            valid=_number(uploading.line_quantity),
-            total=_number(uploading.source_quantity),
-            static=_number(uploading.static_calls_quantity),
-            dynamic=_number(uploading.dynamic_calls_quantity),
+            valid=number(uploading.line_quantity),
+            total=number(uploading.source_quantity),
+            static=number(uploading.static_calls_quantity),
+            dynamic=number(uploading.dynamic_calls_quantity),
         )
     ]
     if uploading.all_rows_invalid:
@@ -82,27 +73,10 @@ def _outcome(lang: str, uploading: Uploading) -> list[Html]:
     return lines
 
 
-def _number(value: int | None) -> str:
-    return "?" if value is None else str(value)
-
-
-def split_message(header: Html, blocks: Sequence[Html], limit: int = MESSAGE_LIMIT) -> list[Html]:
-    """Header plus blocks separated by blank lines, cut into messages under the limit."""
-    messages: list[Html] = []
-    current = str(header)
-    for block in blocks:
-        candidate = f"{current}\n\n{block}"
-        if telegram_length(candidate) >= limit and current != header:
-            messages.append(Html(current))
-            candidate = f"{header}\n\n{block}"
-        current = candidate
-    messages.append(Html(current))
-    return messages
-
-
-def telegram_length(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units); markup counted too, to stay safe."""
-    return len(text.encode("utf-16-le")) // 2
+def render_token_deleted(lang: str, user: str, counter_ids: Sequence[int]) -> Html:
+    """To a chat whose counters were linked with a token its owner deleted."""
+    counters = ", ".join(str(counter_id) for counter_id in counter_ids)
+    return t(lang, "token_deleted_notice", user=user, counters=counters)
 
 
 def render_token_owner(lang: str, login: str | None) -> Html:
@@ -119,7 +93,7 @@ def render_token_chat(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
 def render_quota(lang: str, counters: Sequence[tuple[int, str]], resets_at: datetime) -> Html:
     """To a chat whose counters wait for the daily quota to reset."""
     listed = _counter_list(lang, counters)
-    return t(lang, "notify_quota", counters=listed, resets=format_utc(resets_at))
+    return t(lang, "notify_quota", counters=listed, resets=format_time(resets_at))
 
 
 def render_counter_paused(lang: str, counter_id: int, name: str, reason: str) -> Html:
@@ -130,8 +104,3 @@ def render_counter_paused(lang: str, counter_id: int, name: str, reason: str) ->
 
 def _counter_list(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
     return Html(", ".join(counter_ref(lang, cid, name) for cid, name in counters))
-
-
-def to_plain(text: str) -> str:
-    """HTML Telegram refused, as plain text: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub("", text))

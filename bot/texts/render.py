@@ -2,59 +2,34 @@
 
 Every function takes the chat's language and the `{cmd}_cmd` names and returns safe HTML;
 anything from Metrica or users is escaped by `t()`. No result is longer than Telegram allows:
-lists shorten comments until the page fits, and `split_message` cuts the rest on line breaks.
+lists shorten comments until the page fits; bot.texts.markup has the one length rule.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 
 from bot.domain import KNOWN_STATUSES, Uploading
 from bot.texts import Html, t
+from bot.texts.markup import MESSAGE_LIMIT, escape, fits, format_time, number, truncate
 from bot.texts.status import status_label
-from bot.views import CounterView, Page, UploadingsView, UploadingView
+from bot.views import CounterView, Linked, Page, UploadingsView, UploadingView
 
-MESSAGE_LIMIT = 4096
 LIST_COMMENT_LIMITS = (120, 60, 30, 12, 0)
 NAME_LIMIT = 80
 BUTTON_LIMIT = 40
-ELLIPSIS = "…"
-_TAG = re.compile(r"<[^>]*>")
 
 Names = Mapping[str, Html]
-
-
-def format_time(value: datetime | None) -> str:
-    """'2026-11-20 09:15 UTC', whatever the machine's time zone; '—' when unknown."""
-    if value is None:
-        return "—"
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def truncate(text: str, limit: int) -> str:
-    """The text cut to `limit` characters with an ellipsis; '' when the limit is 0."""
-    if limit <= 0:
-        return ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
-def number(value: int | None) -> str:
-    """A quantity, or '—' when Metrica did not report it."""
-    return "—" if value is None else str(value)
 
 
 def counter_label(counter: CounterView) -> Html:
     """'<b>Name</b> (site, <code>123</code>)': name and site escaped and shortened."""
     number_html = f"<code>{counter.id}</code>"
-    site = _esc(truncate(counter.site, NAME_LIMIT))
+    site = escape(truncate(counter.site, NAME_LIMIT))
     if not counter.name:
         return Html(f"{number_html} ({site})" if site else number_html)
     details = f"{site}, {number_html}" if site else number_html
-    return Html(f"<b>{_esc(truncate(counter.name, NAME_LIMIT))}</b> ({details})")
+    return Html(f"<b>{escape(truncate(counter.name, NAME_LIMIT))}</b> ({details})")
 
 
 def counter_button(counter: CounterView) -> str:
@@ -77,7 +52,7 @@ def render_uploadings(lang: str, view: UploadingsView, names: Names) -> Html:
         return t(lang, "uploadings_empty", counter=label)
     for limit in LIST_COMMENT_LIMITS:
         text = _uploadings_page(lang, view, names, label, limit)
-        if len(text) <= MESSAGE_LIMIT:
+        if fits(text):
             return text
     return Html(text[:MESSAGE_LIMIT])  # unreachable: ten items without comments are short
 
@@ -96,13 +71,13 @@ def _uploadings_page(
 def _list_item(lang: str, item: Uploading, comment_limit: int) -> Html:
     """Three or four lines about one uploading."""
     lines = [
-        Html(f"<b>{item.id}</b> · {_esc(format_time(item.create_time))}"),
+        Html(f"<b>{item.id}</b> · {escape(format_time(item.create_time))}"),
         status_label(lang, item.status),
         Html(f"{_rows(lang, item, 'uploading_rows')} · {_calls(lang, item, 'uploading_calls')}"),
     ]
     comment = truncate(item.comment.strip(), comment_limit)
     if comment:
-        lines.append(Html(f"💬 <i>{_esc(comment)}</i>"))
+        lines.append(Html(f"💬 <i>{escape(comment)}</i>"))
     return Html("\n".join(lines))
 
 
@@ -140,6 +115,17 @@ def _calls(lang: str, item: Uploading, key: str) -> Html:
     return t(lang, key, static=number(static), dynamic=number(dynamic))
 
 
+def render_linked(
+    lang: str, result: Linked, names: Names, where: Html, managed_chat: int | None
+) -> Html:
+    """'Counter … is linked here.' with what to do next (naming a chat managed from afar)."""
+    key = "linked" if result.created else "linked_again"
+    done = t(lang, key, counter=counter_label(result.counter), where=where, **names)
+    counter_id = result.counter.id
+    args = f"{counter_id} {managed_chat}" if managed_chat is not None else str(counter_id)
+    return Html(f"{done}\n{t(lang, 'linked_next', args=args, **names)}")
+
+
 def render_counters(
     lang: str, counters: Sequence[CounterView], names: Names, title: str | None = None
 ) -> Html:
@@ -174,42 +160,3 @@ def render_token_counters(lang: str, page: Page[CounterView], names: Names) -> H
     lines = [t(lang, "token_counters", total=page.total, **names)]
     lines.extend(Html(f"• {counter_label(counter)}") for counter in page.items)
     return Html("\n".join(lines))
-
-
-def plain_text(text: str) -> str:
-    """HTML reduced to plain text (for callback alerts, which take no markup)."""
-    return html.unescape(_TAG.sub("", text))
-
-
-def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Parts of at most `limit` characters, cut at line breaks (tags never span lines)."""
-    parts: list[str] = []
-    current = ""
-    for line in _short_lines(text, limit):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current.strip():
-            parts.append(current)
-        current = line
-    if current.strip():
-        parts.append(current)
-    return parts or [text[:limit]]
-
-
-def _short_lines(text: str, limit: int) -> list[str]:
-    """Lines of the text; a line too long for one message becomes escaped plain chunks."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if len(line) <= limit:
-            lines.append(line)
-            continue
-        plain = plain_text(line)
-        step = max(1, limit // 6)  # '&quot;' is the longest escape of one character
-        lines.extend(_esc(plain[i : i + step]) for i in range(0, len(plain), step))
-    return lines
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)

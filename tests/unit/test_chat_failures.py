@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.services.errors import (
+from bot.errors import (
     AdminsOnly,
     AnonymousSender,
     CounterNotFound,
@@ -26,11 +26,11 @@ from bot.services.errors import (
     TokenRevoked,
     UploadingNotFound,
 )
-from bot.views import CounterView, paginate
 from bot.telegram.basics import command_names
-from bot.telegram.failures import failure_text
 from bot.telegram.keyboards import token_counters, uploadings_pager
 from bot.texts import t
+from bot.texts.failures import failure_text
+from bot.views import CounterView, paginate
 from fakes.telegram_html import parse_html
 
 NAMES = command_names(None, "metrica_calls_bot")

@@ -9,21 +9,17 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.domain import Uploading, newest_first
-from bot.views import PAGE_SIZE, CounterView, UploadingsView, UploadingView, paginate
 from bot.telegram.basics import command_names
+from bot.texts.markup import MESSAGE_LIMIT, format_time, plain_text, split_message, truncate
 from bot.texts.render import (
-    MESSAGE_LIMIT,
     counter_button,
     counter_label,
-    format_time,
-    plain_text,
     render_counters,
     render_subscriptions,
     render_uploading,
     render_uploadings,
-    split_message,
-    truncate,
 )
+from bot.views import PAGE_SIZE, CounterView, UploadingsView, UploadingView, paginate
 from fakes.telegram_html import parse_html
 
 NAMES = command_names(None, "metrica_calls_bot")

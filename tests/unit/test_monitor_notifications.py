@@ -8,17 +8,14 @@ import pytest
 
 from bot.domain import Change, ChangeKind, Uploading
 from bot.texts import LANGUAGES, en, placeholders, ru
+from bot.texts.markup import MESSAGE_LIMIT, format_time, plain_text, telegram_length
 from bot.texts.notifications import (
-    MESSAGE_LIMIT,
-    format_utc,
     render_change,
     render_changes,
     render_counter_paused,
     render_quota,
     render_token_chat,
     render_token_owner,
-    telegram_length,
-    to_plain,
 )
 from fakes.telegram_html import parse_html
 
@@ -143,8 +140,8 @@ def test_quota_notice_says_when_checking_resumes():
 
 
 def test_times_are_shown_in_utc():
-    assert format_utc(datetime(2026, 11, 20, 12, 15, tzinfo=UTC)) == "2026-11-20 12:15 UTC"
+    assert format_time(datetime(2026, 11, 20, 12, 15, tzinfo=UTC)) == "2026-11-20 12:15 UTC"
 
 
 def test_plain_text_fallback_drops_tags_and_decodes_entities():
-    assert to_plain("<b>Shop</b> &lt;x&gt; &amp; y") == "Shop <x> & y"
+    assert plain_text("<b>Shop</b> &lt;x&gt; &amp; y") == "Shop <x> & y"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.services.errors import (
+from bot.errors import (
     AdminsOnly,
     AnonymousSender,
     CounterNotFound,
@@ -26,7 +26,7 @@ from bot.services.errors import (
     UploadingNotFound,
 )
 from bot.texts import Html, t
-from bot.texts.render import truncate
+from bot.texts.markup import truncate
 
 _KEYS: dict[type[ServiceError], str] = {
     NoToken: "err_no_token",
