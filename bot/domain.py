@@ -28,6 +28,15 @@ def is_final(status: str) -> bool:
     return status in FINAL_STATUSES
 
 
+class PauseReason(enum.StrEnum):
+    """Why a counter is not polled: until someone acts, or (QUOTA) until the daily reset."""
+
+    REVOKED = "revoked"  # Metrica refused the token that polls it
+    GONE = "gone"  # the counter no longer exists
+    ACCESS = "access"  # the token lost access to the counter
+    QUOTA = "quota"  # the token's daily quota is spent; resumes by itself after 00:00 UTC
+
+
 @dataclass(frozen=True, slots=True)
 class Uploading:
     """One call uploading as Metrica reports it; every field but id and status is optional."""

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 
 from bot.clock import next_utc_midnight, utc_now
 from bot.container import Services
-from bot.domain import Uploading
+from bot.domain import PauseReason, Uploading
 from bot.metrica import AccessDenied, InvalidToken, MetricaError, NotFound, QuotaExceeded
-from bot.monitor import notices
+from bot.monitor import pausing
 from bot.monitor.diff import Seen, evaluate
+from bot.monitor.notify import queue_changes
 from bot.monitor.schedule import (
     Budget,
     Cadence,
@@ -27,8 +28,7 @@ from bot.monitor.schedule import (
     retry_at,
 )
 from bot.storage.credentials import CredentialRepository
-from bot.storage.models import Counter
-from bot.storage.polling import PAUSED_ACCESS, PAUSED_GONE, PAUSED_QUOTA, PollingRepository, PollJob
+from bot.storage.polling import Polled, PollingRepository, PollJob
 from bot.storage.snapshots import SnapshotRepository
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,9 @@ class Poller:
         except InvalidToken:
             await self._revoked(job)
         except (NotFound, AccessDenied) as exc:
-            await self._paused(job, PAUSED_GONE if isinstance(exc, NotFound) else PAUSED_ACCESS)
+            await self._paused(
+                job, PauseReason.GONE if isinstance(exc, NotFound) else PauseReason.ACCESS
+            )
         except QuotaExceeded as exc:
             await (self._quota(job) if exc.daily else self._back_off(job, exc.retry_after, exc))
         except MetricaError as exc:
@@ -124,23 +126,28 @@ class Poller:
             )
             await snapshots.record(job.counter_id, outcome.to_write, now=now)
             await snapshots.mark_stuck_warned(job.counter_id, outcome.stuck_warned)
-            queued = await notices.queue_changes(
-                session, counter.id, counter.name, outcome.changes, now
+            queued = await queue_changes(session, counter.id, counter.name, outcome.changes, now)
+            at = self._next_poll(job.fingerprint, hot=outcome.hot, now=now)
+            await PollingRepository(session).reschedule(
+                job.counter_id,
+                self._owner,
+                next_poll_at=at,
+                failures=0,
+                polled=Polled(now, outcome.hot),
             )
-            self._schedule(counter, job.fingerprint, hot=outcome.hot, now=now)
         log.log(
             logging.INFO if outcome.changes else logging.DEBUG,
             "counter %s: %d uploadings, %d changes, next poll %s",
             job.counter_id,
             len(uploadings),
             len(outcome.changes),
-            counter.next_poll_at,
+            at,
         )
         if queued:
             self._on_queued()
 
-    def _schedule(self, counter: Counter, fingerprint: str, *, hot: bool, now: datetime) -> None:
-        """After a good poll: baseline taken, failures reset, next poll by cadence and budget."""
+    def _next_poll(self, fingerprint: str, *, hot: bool, now: datetime) -> datetime:
+        """After a good poll: the next one by cadence and the token's budget."""
         hot_counters, idle_counters = self._demand.get(fingerprint, (0, 0))
         budget = Budget(
             allowed=self._config.daily_allowance,
@@ -148,14 +155,9 @@ class Poller:
             hot_counters=hot_counters,
             idle_counters=idle_counters,
         )
-        counter.next_poll_at = next_poll_at(
+        return next_poll_at(
             now, hot=hot, cadence=self._config.cadence, budget=budget, rand=self._rand
         )
-        counter.has_baseline, counter.is_hot, counter.failures = True, hot, 0
-        counter.last_polled_at = now
-        counter.lease_owner, counter.lease_until = None, None
-        if counter.paused_reason == PAUSED_QUOTA:
-            counter.paused_reason = None
 
     async def _back_off(self, job: PollJob, retry_after: float | None, error: Exception) -> None:
         failures = job.failures + 1
@@ -171,22 +173,20 @@ class Poller:
             "counter %s: %s (failure %d in a row); retry at %s", job.counter_id, error, failures, at
         )
 
-    async def _paused(self, job: PollJob, reason: str) -> None:
+    async def _paused(self, job: PollJob, reason: PauseReason) -> None:
         async with self._services.sessions.begin() as session:
-            paused = await PollingRepository(session).pause(job.counter_id, self._owner, reason)
-            if paused:
-                await notices.queue_counter_paused(
-                    session, job.counter_id, job.name, reason, self._now()
-                )
+            told = await pausing.pause_counter(
+                session, job.counter_id, job.name, reason, owner=self._owner, now=self._now()
+            )
         log.warning("counter %s: paused (%s)", job.counter_id, reason)
-        if paused:
+        if told:
             self._on_queued()
 
     async def _quota(self, job: PollJob) -> None:
         now = self._now()
         resume = after_reset(now, self._rand)
         async with self._services.sessions.begin() as session:
-            told = await notices.pause_for_quota(
+            told = await pausing.pause_for_quota(
                 session, job.credential_id, until=resume, resets_at=next_utc_midnight(now), now=now
             )
             await PollingRepository(session).reschedule(
@@ -194,7 +194,7 @@ class Poller:
                 self._owner,
                 next_poll_at=resume,
                 failures=job.failures,
-                paused_reason=PAUSED_QUOTA,
+                paused_reason=PauseReason.QUOTA,
             )
         log.warning("token of counter %s: daily quota used up; resume %s", job.counter_id, resume)
         if told:
@@ -205,7 +205,7 @@ class Poller:
         async with self._services.sessions.begin() as session:
             credentials = CredentialRepository(session, self._services.cipher)
             await credentials.mark_invalid(job.credential_id, now)
-            told = await notices.pause_for_revoked_token(
+            told = await pausing.pause_for_revoked_token(
                 session, job.credential_id, job.owner_user_id, job.login, now
             )
             await PollingRepository(session).release(job.counter_id, self._owner)
@@ -219,7 +219,7 @@ class Poller:
             revoked = await PollingRepository(session).revoked_in_use()
         for credential_id, user_id, login in revoked:
             async with self._services.sessions.begin() as session:
-                told = await notices.pause_for_revoked_token(
+                told = await pausing.pause_for_revoked_token(
                     session, credential_id, user_id, login, self._now()
                 )
             if told:

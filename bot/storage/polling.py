@@ -17,12 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.domain import PauseReason
 from bot.storage.models import Chat, Counter, Credential, Subscription
-
-PAUSED_REVOKED = "revoked"
-PAUSED_GONE = "gone"
-PAUSED_ACCESS = "access"
-PAUSED_QUOTA = "quota"  # resumes by itself at next_poll_at, after the daily reset
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +36,14 @@ class PollJob:
     failures: int
 
 
+@dataclass(frozen=True, slots=True)
+class Polled:
+    """What a good poll tells the schedule: when it happened and whether the counter is hot."""
+
+    at: datetime
+    hot: bool
+
+
 def _due(now: datetime) -> ColumnElement[bool]:
     """Counters that should be polled now: not paused, time come, unleased, someone listening."""
     listening = exists().where(
@@ -48,7 +52,7 @@ def _due(now: datetime) -> ColumnElement[bool]:
         Chat.is_active.is_(True),
     )
     return and_(
-        or_(Counter.paused_reason.is_(None), Counter.paused_reason == PAUSED_QUOTA),
+        or_(Counter.paused_reason.is_(None), Counter.paused_reason == PauseReason.QUOTA),
         or_(Counter.next_poll_at.is_(None), Counter.next_poll_at <= now),
         or_(Counter.lease_until.is_(None), Counter.lease_until < now),
         listening,
@@ -137,44 +141,52 @@ class PollingRepository:
         *,
         next_poll_at: datetime,
         failures: int,
-        paused_reason: str | None = None,
+        paused_reason: PauseReason | None = None,
+        polled: Polled | None = None,
     ) -> bool:
-        """Release the lease and set when to poll again; False when the lease was lost."""
+        """Release the lease and set when to poll again; False when the lease was lost.
+
+        The one place a counter's schedule is written, after a failure and (with `polled`)
+        after a good poll, which also records the baseline and whether the counter is hot.
+        """
+        values: dict[str, object] = {
+            "next_poll_at": next_poll_at,
+            "failures": failures,
+            # A pause decided meanwhile (token refused, counter gone) outlives this poll.
+            "paused_reason": case(
+                (_reason_is(None) | _reason_is(PauseReason.QUOTA), paused_reason),
+                else_=Counter.paused_reason,
+            ),
+            "lease_owner": None,
+            "lease_until": None,
+        }
+        if polled is not None:
+            values |= {"last_polled_at": polled.at, "has_baseline": True, "is_hot": polled.hot}
         result = await self._session.execute(
             update(Counter)
             .where(Counter.id == counter_id, Counter.lease_owner == owner)
-            .values(
-                next_poll_at=next_poll_at,
-                failures=failures,
-                # A pause decided meanwhile (token refused, counter gone) outlives this poll.
-                paused_reason=case(
-                    (_reason_is(None) | _reason_is(PAUSED_QUOTA), paused_reason),
-                    else_=Counter.paused_reason,
-                ),
-                lease_owner=None,
-                lease_until=None,
-            )
+            .values(**values)
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def pause(self, counter_id: int, owner: str, reason: str) -> bool:
+    async def pause(self, counter_id: int, owner: str, reason: PauseReason) -> bool:
         """Stop polling a counter until it is linked again; True for the one who paused it."""
         result = await self._session.execute(
             update(Counter)
             .where(
                 Counter.id == counter_id,
                 Counter.lease_owner == owner,
-                or_(Counter.paused_reason.is_(None), Counter.paused_reason == PAUSED_QUOTA),
+                or_(Counter.paused_reason.is_(None), Counter.paused_reason == PauseReason.QUOTA),
             )
             .values(paused_reason=reason, lease_owner=None, lease_until=None)
         )
         return bool(getattr(result, "rowcount", 0))
 
     async def pause_credential(
-        self, credential_id: int, reason: str, *, until: datetime | None = None
+        self, credential_id: int, reason: PauseReason, *, until: datetime | None = None
     ) -> list[tuple[int, str]]:
         """Pause the token's running counters; (id, name) of those this call paused."""
-        replaceable = [None] if reason == PAUSED_QUOTA else [None, PAUSED_QUOTA]
+        replaceable = [None] if reason == PauseReason.QUOTA else [None, PauseReason.QUOTA]
         values: dict[str, object] = {"paused_reason": reason}
         if until is not None:
             values["next_poll_at"] = until
@@ -194,7 +206,7 @@ class PollingRepository:
         """(credential id, owner user id, login) of refused tokens whose counters still run."""
         running = exists().where(
             Counter.credential_id == Credential.id,
-            or_(_reason_is(None), _reason_is(PAUSED_QUOTA)),
+            or_(_reason_is(None), _reason_is(PauseReason.QUOTA)),
         )
         rows = await self._session.execute(
             select(Credential.id, Credential.user_id, Credential.login)
@@ -220,7 +232,7 @@ class PollingRepository:
         )
 
 
-def _reason_is(value: str | None) -> ColumnElement[bool]:
+def _reason_is(value: PauseReason | None) -> ColumnElement[bool]:
     if value is None:
         return Counter.paused_reason.is_(None)
     return Counter.paused_reason == value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain import Change, ChangeKind, Status, Uploading
+from bot.domain import Change, ChangeKind, PauseReason, Status, Uploading
 from bot.texts import Html, t
 from bot.texts.markup import format_time, number, split_blocks
 from bot.texts.status import status_label
@@ -96,9 +96,9 @@ def render_quota(lang: str, counters: Sequence[tuple[int, str]], resets_at: date
     return t(lang, "notify_quota", counters=listed, resets=format_time(resets_at))
 
 
-def render_counter_paused(lang: str, counter_id: int, name: str, reason: str) -> Html:
-    """To a chat whose counter vanished ('gone') or is no longer visible ('access')."""
-    key = "notify_counter_gone" if reason == "gone" else "notify_counter_denied"
+def render_counter_paused(lang: str, counter_id: int, name: str, reason: PauseReason) -> Html:
+    """To a chat whose counter vanished (GONE) or is no longer visible (ACCESS)."""
+    key = "notify_counter_gone" if reason is PauseReason.GONE else "notify_counter_denied"
     return t(lang, key, counter=counter_ref(lang, counter_id, name))
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import update
 
 from bot.crypto import TokenCipher
-from bot.domain import Uploading
+from bot.domain import PauseReason, Uploading
 from bot.metrica import RequestLedger
 from bot.monitor.ledger_sync import LedgerSync
 from bot.storage.chats import ChatRepository
@@ -16,7 +16,7 @@ from bot.storage.credentials import CredentialRepository
 from bot.storage.db import SessionFactory
 from bot.storage.models import Counter
 from bot.storage.outbox import OutboxRepository
-from bot.storage.polling import PAUSED_GONE, PAUSED_QUOTA, PollingRepository
+from bot.storage.polling import PollingRepository
 from bot.storage.quota import RequestCountRepository
 from bot.storage.snapshots import SnapshotRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -100,11 +100,11 @@ async def test_a_counter_paused_for_the_daily_quota_is_claimed_again_after_the_r
     reset = datetime(2026, 11, 21, tzinfo=UTC)
     async with sessions.begin() as session:
         paused = await PollingRepository(session).pause_credential(
-            credential, PAUSED_QUOTA, until=reset
+            credential, PauseReason.QUOTA, until=reset
         )
     async with sessions.begin() as session:
         again = await PollingRepository(session).pause_credential(
-            credential, PAUSED_QUOTA, until=reset
+            credential, PauseReason.QUOTA, until=reset
         )
 
     assert paused == [(10, "A"), (11, "B")]
@@ -123,7 +123,7 @@ async def test_a_lost_lease_keeps_the_poll_from_being_recorded(
     async with sessions.begin() as session:
         repo = PollingRepository(session)
         assert await repo.lock_own(10, "p1") is None
-        assert not await repo.pause(10, "p1", PAUSED_GONE)
+        assert not await repo.pause(10, "p1", PauseReason.GONE)
         assert await repo.lock_own(10, "p2") is not None
 
 

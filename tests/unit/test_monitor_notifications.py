@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain import Change, ChangeKind, Uploading
+from bot.domain import Change, ChangeKind, PauseReason, Uploading
 from bot.texts import LANGUAGES, en, placeholders, ru
 from bot.texts.markup import MESSAGE_LIMIT, format_time, plain_text, telegram_length
 from bot.texts.notifications import (
@@ -115,8 +115,8 @@ def test_every_notice_is_html_telegram_accepts(lang: str):
         render_token_owner(lang, None),
         render_token_chat(lang, [(1, "Shop"), (2, "")]),
         render_quota(lang, [(1, "Shop")], datetime(2026, 11, 21, tzinfo=UTC)),
-        render_counter_paused(lang, 1, "Shop", "gone"),
-        render_counter_paused(lang, 1, "Shop", "access"),
+        render_counter_paused(lang, 1, "Shop", PauseReason.GONE),
+        render_counter_paused(lang, 1, "Shop", PauseReason.ACCESS),
     ]
     for text in texts:
         parse_html(text)  # raises like Telegram's "can't parse entities"

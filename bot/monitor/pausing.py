@@ -1,8 +1,9 @@
-"""What the monitor writes to the outbox, inside the caller's transaction.
+"""Pausing counters and telling their chats, once, inside the caller's transaction.
 
-Each notice that must be said once is tied to a state change made in the same transaction
-(a counter paused, a credential's counters paused): only the transaction that changed the state
-queues the notice, so concurrent processes and repeated errors never repeat it.
+Each notice is tied to the state change made in the same transaction (a counter paused, a
+token's counters paused): only the transaction that changed the state queues the notice, so
+concurrent processes and repeated errors never repeat it. Why a counter is paused is a
+`PauseReason`; the schedule itself is written by PollingRepository.reschedule.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import Change, ChangeKind
+from bot.domain import PauseReason
+from bot.monitor.notify import chat_language
 from bot.storage.chats import ChatRepository
 from bot.storage.outbox import OutboxRepository
-from bot.storage.polling import PAUSED_QUOTA, PAUSED_REVOKED, PollingRepository
-from bot.storage.subscriptions import Subscriber, SubscriptionRepository
-from bot.texts import Language, language_for, parse_language
+from bot.storage.polling import PollingRepository
+from bot.storage.subscriptions import SubscriptionRepository
 from bot.texts.notifications import (
-    render_changes,
     render_counter_paused,
     render_quota,
     render_token_chat,
@@ -30,44 +30,22 @@ _CounterNotice = Callable[[str, Sequence[tuple[int, str]]], str]
 """Renders a notice about some counters in a language."""
 
 
-def _language(stored: str | None) -> Language:
-    return parse_language(stored) or language_for(None)
-
-
-def _wanted(subscriber: Subscriber, changes: Sequence[Change]) -> list[Change]:
-    """All changes, or for a final-only subscription the arrivals at a final status."""
-    if not subscriber.final_only:
-        return list(changes)
-    return [c for c in changes if c.kind is not ChangeKind.STUCK and c.uploading.is_final]
-
-
-async def queue_changes(
-    session: AsyncSession, counter_id: int, name: str, changes: Sequence[Change], now: datetime
+async def pause_counter(
+    session: AsyncSession,
+    counter_id: int,
+    name: str,
+    reason: PauseReason,
+    *,
+    owner: str,
+    now: datetime,
 ) -> int:
-    """One message per subscribed chat (split if long) about this poll's changes."""
-    if not changes:
+    """The counter vanished (GONE) or is out of reach (ACCESS): stop polling it, tell its chats."""
+    if not await PollingRepository(session).pause(counter_id, owner, reason):
         return 0
-    outbox = OutboxRepository(session)
-    queued = 0
-    for subscriber in await SubscriptionRepository(session).subscribers(counter_id):
-        wanted = _wanted(subscriber, changes)
-        if not wanted:
-            continue
-        lang = _language(subscriber.language)
-        for text in render_changes(lang, counter_id, name, wanted):
-            await outbox.enqueue(subscriber.chat_id, text, now=now)
-            queued += 1
-    return queued
-
-
-async def queue_counter_paused(
-    session: AsyncSession, counter_id: int, name: str, reason: str, now: datetime
-) -> int:
-    """Tell the counter's chats that it vanished or is out of reach."""
     outbox = OutboxRepository(session)
     subscribers = await SubscriptionRepository(session).subscribers(counter_id)
     for subscriber in subscribers:
-        text = render_counter_paused(_language(subscriber.language), counter_id, name, reason)
+        text = render_counter_paused(chat_language(subscriber.language), counter_id, name, reason)
         await outbox.enqueue(subscriber.chat_id, text, now=now)
     return len(subscribers)
 
@@ -82,7 +60,7 @@ async def pause_for_quota(
 ) -> int:
     """Pause the token's counters until `until`; the chats of newly paused ones are told."""
     paused = await PollingRepository(session).pause_credential(
-        credential_id, PAUSED_QUOTA, until=until
+        credential_id, PauseReason.QUOTA, until=until
     )
     return await _tell_chats(
         session, paused, now, lambda lang, counters: render_quota(lang, counters, resets_at)
@@ -93,13 +71,13 @@ async def pause_for_revoked_token(
     session: AsyncSession, credential_id: int, owner_user_id: int, login: str | None, now: datetime
 ) -> int:
     """Stop polling with a refused token; its owner and the chats are told, once."""
-    paused = await PollingRepository(session).pause_credential(credential_id, PAUSED_REVOKED)
+    paused = await PollingRepository(session).pause_credential(credential_id, PauseReason.REVOKED)
     if not paused:
         return 0
     owner_chat = await ChatRepository(session).get(owner_user_id)
     told = await _tell_chats(session, paused, now, render_token_chat, skip=owner_user_id)
     if owner_chat is not None and owner_chat.is_active:
-        text = render_token_owner(_language(owner_chat.language), login)
+        text = render_token_owner(chat_language(owner_chat.language), login)
         await OutboxRepository(session).enqueue(owner_user_id, text, now=now)
         told += 1
     return told
@@ -124,7 +102,7 @@ async def _tell_chats(
         if subscriber.chat_id == skip:
             continue
         counters = [(counter_id, names[counter_id]) for counter_id in counter_ids]
-        text = render(_language(subscriber.language), counters)
+        text = render(chat_language(subscriber.language), counters)
         await outbox.enqueue(subscriber.chat_id, text, now=now)
         told += 1
     return told
