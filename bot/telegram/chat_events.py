@@ -7,8 +7,8 @@ import logging
 from telegram import Chat, ChatMember, ChatMemberRestricted, Update
 
 from bot.services.chats import ChatRef, chat_language, migrate_chat, set_membership
-from bot.telegram.basics import command_names, reply
 from bot.telegram.context import BotContext
+from bot.telegram.invocation import command_names, reply
 from bot.texts import t
 
 log = logging.getLogger(__name__)

@@ -1,15 +1,13 @@
-"""/start, /help and /lang."""
+"""/start and /lang (/help is derived from the command table in commands.py)."""
 
 from __future__ import annotations
 
 from bot.services.chats import set_language
-from bot.telegram.basics import ONBOARDING_PAYLOAD
-from bot.telegram.invocation import Invocation, command
+from bot.telegram.invocation import ONBOARDING_PAYLOAD, Invocation
 from bot.telegram.parsing import ArgumentError
 from bot.texts import parse_language, t
 
 
-@command("help")
 async def start(inv: Invocation) -> None:
     """What the bot does and how to begin; the deep link from groups asks for the token."""
     if inv.chat.is_private and inv.args == [ONBOARDING_PAYLOAD]:
@@ -18,13 +16,6 @@ async def start(inv: Invocation) -> None:
     await inv.reply(inv.text("start"))
 
 
-@command("help")
-async def help_command(inv: Invocation) -> None:
-    """Every command, with its arguments."""
-    await inv.reply(inv.text("help"))
-
-
-@command("usage_lang", changes=True)
 async def lang(inv: Invocation) -> None:
     """The chat's language: ru or en."""
     chosen = parse_language(inv.args[0]) if len(inv.args) == 1 else None

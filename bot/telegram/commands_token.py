@@ -1,4 +1,7 @@
-"""/token: save, check or delete the sender's Yandex token; refused outside private chats."""
+"""/token: save, check or delete the sender's Yandex token; refused outside private chats.
+
+Also the ◀ ▶ button that pages through the counters a saved token can see.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.services import tokens
 from bot.telegram import keyboards
-from bot.telegram.invocation import Invocation, command
+from bot.telegram.callback_data import TokenCountersPage
+from bot.telegram.invocation import ButtonActions, Invocation
 from bot.telegram.parsing import ArgumentError, is_token_delete, looks_like_token
 from bot.texts import Html
 from bot.texts.markup import format_time
@@ -15,7 +19,6 @@ from bot.texts.render import render_token_counters
 from bot.views import TokenDeleted, TokenState, paginate
 
 
-@command("usage_token")
 async def token(inv: Invocation) -> None:
     """/token <token>, /token, /token delete."""
     if not inv.chat.is_private:
@@ -44,6 +47,14 @@ async def _save(inv: Invocation, user_id: int) -> None:
     page = paginate(counters, 0)
     text = Html(f"{inv.text('token_saved')}\n\n{render_token_counters(inv.lang, page, inv.names)}")
     await inv.reply(text, keyboards.token_counters(page))
+
+
+async def counters_page(inv: Invocation, button: TokenCountersPage) -> None:
+    """Another page of the counters the presser's token can see."""
+    counters = await tokens.token_counters(inv.services, inv.require_user())
+    page = paginate(counters, button.page)
+    text = render_token_counters(inv.lang, page, inv.names)
+    await inv.show(text, keyboards.token_counters(page))
 
 
 async def _refuse(inv: Invocation) -> None:
@@ -82,3 +93,6 @@ async def delete_quietly(message: Message | None) -> bool:
         return await message.delete()
     except (BadRequest, Forbidden):
         return False
+
+
+BUTTONS: ButtonActions = {TokenCountersPage: counters_page}

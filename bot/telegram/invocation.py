@@ -1,31 +1,54 @@
-"""One command or button press as handlers see it, and the wrapper that turns failures into texts.
+"""One command or button press as handlers see it: chat, language, sender, arguments, replies.
 
-A command body receives an `Invocation` (chat, language, sender, arguments, reply helpers) and
+A command body (see bot/telegram/commands.py) or a button action receives an `Invocation` and
 may raise ArgumentError (the reply is the command's usage) or a ServiceError (one sentence).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Chat,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.container import Services
-from bot.errors import AdminsOnly, AnonymousSender, ServiceError, TargetOnlyInPrivate
-from bot.services.chats import ChatRef
-from bot.telegram.access import managed_chat, posted_as_chat, sender_is_admin
-from bot.telegram.basics import chat_ref, command_names, language, reply
+from bot.errors import (
+    AnonymousSender,
+    NoCounters,
+    NoSubscriptions,
+    ServiceError,
+    TargetOnlyInPrivate,
+)
+from bot.flood import with_flood_retry
+from bot.services.chats import ChatRef, chat_language
+from bot.services.counters import linked_counters
+from bot.telegram.access import managed_chat, posted_as_chat
+from bot.telegram.callback_data import Button
 from bot.telegram.context import BotContext
-from bot.telegram.parsing import ArgumentError, ChatTarget
-from bot.texts import Html, Language, t
+from bot.telegram.keyboards import counter_choice
+from bot.telegram.parsing import ChatTarget
+from bot.texts import COMMAND_SUFFIX, MENTIONED_COMMANDS, Html, Language, language_for, t
 from bot.texts.failures import failure_text
+from bot.texts.markup import split_message
 from bot.texts.render import where
 
-Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-Body = Callable[["Invocation"], Awaitable[None]]
+ONBOARDING_PAYLOAD = "token"  # /start payload of links from groups to the private chat
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+NOT_MODIFIED = "message is not modified"
+
+ButtonActions = dict[type, Callable[["Invocation", Any], Awaitable[None]]]
+"""What each `commands_*` module exports as BUTTONS: the action for each kind of button."""
 
 
 @dataclass
@@ -60,6 +83,10 @@ class Invocation:
         """A message of this chat's language, with command names filled in."""
         return t(self.lang, key, **{**self.names, "where": self.where, **params})
 
+    def failure(self, error: ServiceError) -> Html:
+        """The sentence for a failure."""
+        return failure_text(self.lang, error, self.names, self.where)
+
     def require_user(self) -> int:
         """The sender's user id; AnonymousSender when posted on behalf of a chat."""
         if self.user_id is None:
@@ -82,9 +109,43 @@ class Invocation:
         """Answer in this chat."""
         return await reply(self.update, text, markup)
 
-    def failure(self, error: ServiceError) -> Html:
-        """The sentence for a failure."""
-        return failure_text(self.lang, error, self.names, self.where)
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """A command gets a new message; a button press edits the message it is on."""
+        query = self.update.callback_query
+        if query is None:
+            await self.reply(text, markup)
+            return
+        try:
+            await query.edit_message_text(
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            if NOT_MODIFIED not in str(exc).lower():
+                raise
+
+    async def choose_counter(
+        self,
+        prompt: str,
+        make: Callable[[int], Button],
+        *,
+        subscribed_only: bool = False,
+        **params: object,
+    ) -> int | None:
+        """The counter id when there is one choice; else None after offering buttons."""
+        counters = await linked_counters(self.services, self.subject.id)
+        if subscribed_only:
+            counters = [counter for counter in counters if counter.subscribed]
+            if not counters:
+                raise NoSubscriptions
+        if not counters:
+            raise NoCounters
+        if len(counters) == 1:
+            return counters[0].id
+        await self.reply(self.text(prompt, **params), counter_choice(counters, make))
+        return None
 
 
 async def invocation(update: Update, context: BotContext) -> Invocation | None:
@@ -105,24 +166,53 @@ async def invocation(update: Update, context: BotContext) -> Invocation | None:
     )
 
 
-def command(usage: str, *, changes: bool = False) -> Callable[[Body], Callback]:
-    """Wrap a command body: admins only when it changes something; failures become texts."""
+def command_names(chat: Chat | None, bot_username: str) -> dict[str, Html]:
+    """`{name}_cmd`: /cmd in private chats, /cmd@Bot elsewhere; `private_link` to the bot."""
+    suffix = "" if chat is None or chat.type == Chat.PRIVATE else f"@{bot_username}"
+    names = {f"{name}{COMMAND_SUFFIX}": Html(f"/{name}{suffix}") for name in MENTIONED_COMMANDS}
+    names["private_link"] = Html(f"https://t.me/{bot_username}?start={ONBOARDING_PAYLOAD}")
+    return names
 
-    def wrap(body: Body) -> Callback:
-        @functools.wraps(body)
-        async def callback(update: Update, context: BotContext) -> None:
-            inv = await invocation(update, context)
-            if inv is None:
-                return
-            try:
-                if changes and not await sender_is_admin(update, context.bot):
-                    raise AdminsOnly
-                await body(inv)
-            except ArgumentError:
-                await inv.reply(inv.text(usage))
-            except ServiceError as error:
-                await inv.reply(inv.failure(error))
 
-        return callback
+def chat_ref(update: Update) -> ChatRef | None:
+    """The update's chat and sender language, for services."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return None
+    return ChatRef(chat.id, chat.type, chat.title, user.language_code if user else None)
 
-    return wrap
+
+async def language(update: Update, context: BotContext) -> Language:
+    """The chat's language (set on first contact from the user's Telegram language)."""
+    ref = chat_ref(update)
+    if ref is None:
+        user = update.effective_user
+        return language_for(user.language_code if user else None)
+    return await chat_language(context.services.sessions, ref)
+
+
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Answer in the update's chat as HTML, in parts when too long; buttons go on the last."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None:
+        return None
+    quote = None
+    if chat.type != Chat.PRIVATE and message is not None and update.callback_query is None:
+        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    parts = split_message(text)
+    sent: Message | None = None
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        sent = await with_flood_retry(
+            partial(
+                chat.send_message,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                reply_parameters=quote if index == 0 else None,
+                link_preview_options=NO_PREVIEW,
+            )
+        )
+    return sent

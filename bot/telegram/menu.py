@@ -1,4 +1,7 @@
-"""The command menu (setMyCommands) for private chats and groups, in Russian and English."""
+"""The command menu (setMyCommands) for private chats and groups, in Russian and English.
+
+Which commands each menu lists comes from the command table (commands.py).
+"""
 
 from __future__ import annotations
 
@@ -13,44 +16,30 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
+from bot.telegram.commands import Command, group_menu, private_menu
 from bot.texts import t
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = (
-    "start",
-    "token",
-    "link",
-    "counters",
-    "uploadings",
-    "uploading",
-    "subscribe",
-    "subscriptions",
-    "unsubscribe",
-    "unlink",
-    "lang",
-    "help",
-)
-GROUP_COMMANDS = tuple(name for name in PRIVATE_COMMANDS if name not in {"start", "token"})
 # language_code None is the menu of every other language: English.
 MENU_LANGUAGES: tuple[tuple[str | None, str], ...] = (("ru", "ru"), ("en", "en"), (None, "en"))
 
 
-def menu(names: tuple[str, ...], lang: str) -> list[BotCommand]:
+def menu(commands: list[Command], lang: str) -> list[BotCommand]:
     """The commands with their descriptions in one language."""
-    return [BotCommand(name, str(t(lang, f"menu_{name}"))) for name in names]
+    return [BotCommand(c.name, str(t(lang, f"menu_{c.name}"))) for c in commands]
 
 
 async def set_command_menu(bot: Bot) -> None:
     """Publish the commands users see when they type '/'; a refusal is logged, not fatal."""
-    scopes: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (
-        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
-        (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+    scopes: tuple[tuple[BotCommandScope, list[Command]], ...] = (
+        (BotCommandScopeAllPrivateChats(), private_menu()),
+        (BotCommandScopeAllGroupChats(), group_menu()),
     )
-    for scope, names in scopes:
+    for scope, commands in scopes:
         for code, lang in MENU_LANGUAGES:
             try:
-                await bot.set_my_commands(menu(names, lang), scope=scope, language_code=code)
+                await bot.set_my_commands(menu(commands, lang), scope=scope, language_code=code)
             except TelegramError as exc:
                 log.warning("could not set the command menu (%s): %s", scope.type, exc)
                 return

@@ -46,6 +46,17 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+COMMAND_SUFFIX = "_cmd"
+MENTIONED_COMMANDS: frozenset[str] = frozenset(
+    name.removesuffix(COMMAND_SUFFIX)
+    for catalog in _CATALOGS.values()
+    for template in catalog.values()
+    for name in placeholders(template)
+    if name.endswith(COMMAND_SUFFIX)
+)
+"""Commands the texts name as `{name}_cmd` (filled as /name, or /name@Bot in groups)."""
+
+
 def _escape(value: object) -> str:
     if isinstance(value, Html):
         return str(value)

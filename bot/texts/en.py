@@ -13,20 +13,23 @@ MESSAGES: dict[str, str] = {
         "3. {subscribe_cmd}: get a message on every status change.\n\n"
         "{help_cmd}: all commands."
     ),
-    "help": (
-        "<b>Commands</b>\n"
+    # /help: the title, then one line per command of the command table (bot/telegram/commands.py)
+    "help_title": "<b>Commands</b>",
+    "help_token": (
         "{token_cmd} <code>&lt;token&gt;</code>: save your Yandex OAuth token (private chat only); "
-        "{token_cmd} alone: is one saved; {token_cmd} <code>delete</code>: forget it\n"
-        "{link_cmd} <code>&lt;counter&gt; [@channel]</code>: link a counter\n"
-        "{unlink_cmd} <code>&lt;counter&gt;</code>: unlink it\n"
-        "{counters_cmd}: linked counters\n"
-        "{uploadings_cmd} <code>[counter]</code>: call uploadings, newest first\n"
-        "{uploading_cmd} <code>&lt;id&gt; [counter]</code>: one uploading in full\n"
-        "{subscribe_cmd} <code>[counter] [@channel]</code>: notify about status changes\n"
-        "{unsubscribe_cmd} <code>[counter]</code>: stop notifications\n"
-        "{subscriptions_cmd}: this chat's subscriptions\n"
-        "{lang_cmd} <code>ru|en</code>: language of this chat"
+        "{token_cmd} alone: is one saved; {token_cmd} <code>delete</code>: forget it"
     ),
+    "help_link": "{link_cmd} <code>&lt;counter&gt; [@channel]</code>: link a counter",
+    "help_unlink": "{unlink_cmd} <code>&lt;counter&gt;</code>: unlink it",
+    "help_counters": "{counters_cmd}: linked counters",
+    "help_uploadings": "{uploadings_cmd} <code>[counter]</code>: call uploadings, newest first",
+    "help_uploading": "{uploading_cmd} <code>&lt;id&gt; [counter]</code>: one uploading in full",
+    "help_subscribe": (
+        "{subscribe_cmd} <code>[counter] [@channel]</code>: notify about status changes"
+    ),
+    "help_unsubscribe": "{unsubscribe_cmd} <code>[counter]</code>: stop notifications",
+    "help_subscriptions": "{subscriptions_cmd}: this chat's subscriptions",
+    "help_lang": "{lang_cmd} <code>ru|en</code>: language of this chat",
     "error_internal": "Something went wrong on my side. Please try again in a minute.",
     "_raw": "{raw}",
     # Status labels: shown with the raw code, e.g. "✅ Processed (PROCESSED)".

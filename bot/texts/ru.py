@@ -13,21 +13,24 @@ MESSAGES: dict[str, str] = {
         "3. {subscribe_cmd}: получать сообщение при каждой смене статуса.\n\n"
         "{help_cmd}: все команды."
     ),
-    "help": (
-        "<b>Команды</b>\n"
+    # /help: заголовок, затем по строке на команду из таблицы команд (bot/telegram/commands.py)
+    "help_title": "<b>Команды</b>",
+    "help_token": (
         "{token_cmd} <code>&lt;токен&gt;</code>: сохранить OAuth-токен Яндекса (только в личном "
         "чате); {token_cmd} без аргументов: сохранён ли токен; {token_cmd} <code>delete</code>: "
-        "удалить его\n"
-        "{link_cmd} <code>&lt;счётчик&gt; [@канал]</code>: привязать счётчик\n"
-        "{unlink_cmd} <code>&lt;счётчик&gt;</code>: отвязать его\n"
-        "{counters_cmd}: привязанные счётчики\n"
-        "{uploadings_cmd} <code>[счётчик]</code>: загрузки звонков, сначала новые\n"
-        "{uploading_cmd} <code>&lt;id&gt; [счётчик]</code>: одна загрузка подробно\n"
-        "{subscribe_cmd} <code>[счётчик] [@канал]</code>: уведомлять о смене статусов\n"
-        "{unsubscribe_cmd} <code>[счётчик]</code>: больше не уведомлять\n"
-        "{subscriptions_cmd}: подписки этого чата\n"
-        "{lang_cmd} <code>ru|en</code>: язык этого чата"
+        "удалить его"
     ),
+    "help_link": "{link_cmd} <code>&lt;счётчик&gt; [@канал]</code>: привязать счётчик",
+    "help_unlink": "{unlink_cmd} <code>&lt;счётчик&gt;</code>: отвязать его",
+    "help_counters": "{counters_cmd}: привязанные счётчики",
+    "help_uploadings": "{uploadings_cmd} <code>[счётчик]</code>: загрузки звонков, сначала новые",
+    "help_uploading": "{uploading_cmd} <code>&lt;id&gt; [счётчик]</code>: одна загрузка подробно",
+    "help_subscribe": (
+        "{subscribe_cmd} <code>[счётчик] [@канал]</code>: уведомлять о смене статусов"
+    ),
+    "help_unsubscribe": "{unsubscribe_cmd} <code>[счётчик]</code>: больше не уведомлять",
+    "help_subscriptions": "{subscriptions_cmd}: подписки этого чата",
+    "help_lang": "{lang_cmd} <code>ru|en</code>: язык этого чата",
     "error_internal": "Что-то пошло не так на моей стороне. Попробуйте ещё раз через минуту.",
     "_raw": "{raw}",
     # Status labels: shown with the raw code, e.g. "✅ Processed (PROCESSED)".

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from telegram import Update
 
 from bot.metrica import token_fingerprint
+from bot.telegram.commands import COMMANDS
 from tests.integration.chat_harness import ChatHarness, buttons
 from tests.integration.conftest import ANNA, TOKEN
 
@@ -356,3 +357,9 @@ async def test_a_reply_refused_with_429_is_sent_after_the_wait_not_lost(chat: Ch
     text = await say(chat, "/help")
     assert "/uploadings" in text
     assert len([m for m, _ in chat.telegram.requests if m == "sendMessage"]) == 2
+
+
+async def test_help_lists_every_command_of_the_table_but_start_and_help(chat: ChatHarness) -> None:
+    text = await say(chat, "/help")
+    for command in COMMANDS:
+        assert (f"/{command.name} " in text or f"/{command.name}:" in text) == command.in_help

@@ -26,7 +26,7 @@ from bot.errors import (
     TokenRevoked,
     UploadingNotFound,
 )
-from bot.telegram.basics import command_names
+from bot.telegram.invocation import command_names
 from bot.telegram.keyboards import token_counters, uploadings_pager
 from bot.texts import t
 from bot.texts.failures import failure_text

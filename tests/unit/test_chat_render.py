@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.domain import Uploading, newest_first
-from bot.telegram.basics import command_names
+from bot.telegram.invocation import command_names
 from bot.texts.markup import MESSAGE_LIMIT, format_time, plain_text, split_message, truncate
 from bot.texts.render import (
     counter_button,

@@ -7,8 +7,8 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from bot.telegram.basics import language, reply
 from bot.telegram.context import BotContext
+from bot.telegram.invocation import language, reply
 from bot.texts import t
 from bot.texts.markup import plain_text
 
