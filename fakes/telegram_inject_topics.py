@@ -34,7 +34,9 @@ class TopicInjection(UpdateInjection):
         """Create a topic (by the chat's creator unless `by_user_id`); returns its thread id."""
         with self.lock:
             chat = self._forum(chat_id)
-            topic = Topic(thread_id or chat.next_message_id, name, icon_color, icon_custom_emoji_id)
+            # Message 1 of a real supergroup is its creation, so topics start at 2 at the least.
+            thread_id = thread_id or max(chat.next_message_id, 2)
+            topic = Topic(thread_id, name, icon_color, icon_custom_emoji_id)
             message = new_topic(self.world, chat, topic, self._actor(chat, by_user_id))
             if announce:
                 self._push("message", message)

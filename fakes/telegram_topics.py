@@ -99,6 +99,8 @@ def user_thread_fields(
 
 def new_topic(world: World, chat: Chat, topic: Topic, creator: dict[str, Any]) -> dict[str, Any]:
     """Store a topic and its forum_topic_created service message (whose id is the topic's)."""
+    if topic.thread_id <= 1:
+        raise ValueError("thread id 1 is General's (which is no topic); pick 2 or more")
     if topic.thread_id < chat.next_message_id:
         raise ValueError(
             f"message id {topic.thread_id} is already taken in chat {chat.id}; "

@@ -213,6 +213,10 @@ async def test_topic_lifecycle_can_be_announced_to_the_bot(
     assert reopened.forum_topic_reopened is not None
     with pytest.raises(ValueError, match="already taken"):
         fake.create_topic(FORUM, "Again", thread_id=thread_id)
+    with pytest.raises(ValueError, match="General"):
+        fake.create_topic(FORUM, "General", thread_id=1)
+    fake.add_forum(FORUM - 1, "Fresh", admins=[ANNA])
+    assert fake.create_topic(FORUM - 1, "First") == 2
     with pytest.raises(ValueError, match="only a supergroup"):
         fake.add_group(GROUP, "Basic", type="group", is_forum=True)
     fake.add_group(GROUP, "Plain", admins=[ANNA])
