@@ -8,25 +8,40 @@
 
 It serves `{url}/bot{token}/{method}` (GET or POST; JSON, urlencoded or multipart parameters)
 and answers exactly like Telegram: {"ok": true, "result": ...} or {"ok": false, "error_code",
-"description", "parameters"}. The world model lives in telegram_world.py, the HTML checks in
-telegram_html.py, the methods in telegram_methods.py, update injection in telegram_inject.py.
+"description", "parameters"}; files fetched with getFile download from
+`{url}/file/bot{token}/{file_path}` (PTB: `Bot(..., base_file_url=f"{url}/file/bot")`).
+
+Where things live: the world model in telegram_world.py (setup helpers: telegram_setup.py),
+forum topics in telegram_topics.py, the HTML checks in telegram_html.py, parameter decoding in
+telegram_params.py, the methods in telegram_methods.py (sending: telegram_send.py, files:
+telegram_file_methods.py and telegram_files.py, profile: telegram_profile.py, chats:
+telegram_chat_methods.py), update injection in telegram_inject*.py, observation in
+telegram_observe*.py and the records it reads in telegram_records.py.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from fakes.http_base import FakeServer, Request, Response
 from fakes.telegram_inject import UpdateInjection
+from fakes.telegram_inject_media import MediaInjection
+from fakes.telegram_inject_topics import TopicInjection
 from fakes.telegram_limits import InjectedFailure, take_failure
-from fakes.telegram_methods import BotApiMethods, normalize_params
+from fakes.telegram_methods import BotApiMethods
 from fakes.telegram_observe import Observation
-from fakes.telegram_world import ApiError, Chat, World
+from fakes.telegram_observe_calls import CallObservation
+from fakes.telegram_observe_media import MediaObservation
+from fakes.telegram_params import normalize_params
+from fakes.telegram_records import CallRecord
+from fakes.telegram_setup import WorldSetup
+from fakes.telegram_world import ApiError, World
 
 _PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)/?$")
+_FILE_PATH = re.compile(r"^/file/bot(?P<token>[^/]+)/(?P<path>.+)$")
 _CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
@@ -38,7 +53,16 @@ _WEBHOOK_CONFLICT = (
 DEFAULT_TOKEN = "123456:TEST-token"
 
 
-class FakeTelegram(UpdateInjection, Observation, FakeServer):
+class FakeTelegram(
+    TopicInjection,
+    MediaInjection,
+    UpdateInjection,
+    CallObservation,
+    MediaObservation,
+    Observation,
+    WorldSetup,
+    FakeServer,
+):
     """The fake Bot API server; every public method is thread-safe."""
 
     def __init__(
@@ -64,6 +88,7 @@ class FakeTelegram(UpdateInjection, Observation, FakeServer):
         self.methods.enforce_limits = enforce_limits
         self._failures: list[InjectedFailure] = []
         self._requests: list[tuple[str, dict[str, Any]]] = []
+        self._calls: list[CallRecord] = []  # the same calls, with times and outcomes
         self._poll_generation = 0
         self.get_updates_calls = 0
         self.delivered_update_id = 0
@@ -94,7 +119,10 @@ class FakeTelegram(UpdateInjection, Observation, FakeServer):
 
     # --- HTTP ----------------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
-        """Authenticate, parse parameters, log, then run the method."""
+        """Serve file downloads, or authenticate, parse parameters, log, then run the method."""
+        file_match = _FILE_PATH.match(request.path)
+        if file_match is not None and request.method == "GET":
+            return self._download(unquote(file_match["token"]), unquote(file_match["path"]))
         match = _PATH.match(request.path)
         if match is None or request.method not in {"GET", "POST"}:
             return _answer(ApiError(404, "Not Found"))
@@ -109,21 +137,44 @@ class FakeTelegram(UpdateInjection, Observation, FakeServer):
             error = exc if isinstance(exc, ApiError) else ApiError(400, "Bad Request: bad body")
             return _answer(error)
         with self.changed:
+            record = CallRecord(len(self._requests), method, params, time.monotonic())
             self._requests.append((method, params))
+            self._calls.append(record)
             self.changed.notify_all()
             failure = take_failure(self._failures, method)
         try:
             if failure is not None:
                 raise failure
             if method.lower() == "getupdates":
-                return _answer(None, self._get_updates(params))
-            with self.changed:
-                try:
-                    return _answer(None, self.methods.call(method, params))
-                finally:
-                    self.changed.notify_all()
+                response = _answer(None, self._get_updates(params))
+            else:
+                with self.changed:
+                    self.methods.call_index = record.index
+                    try:
+                        response = _answer(None, self.methods.call(method, params))
+                    finally:
+                        self.changed.notify_all()
         except ApiError as error:
+            self._finish(record, error.description)
             return _answer(error)
+        self._finish(record, None)
+        return response
+
+    def _finish(self, record: CallRecord, error: str | None) -> None:
+        with self.changed:
+            record.finished_at, record.error = time.monotonic(), error
+            self.changed.notify_all()
+
+    def _download(self, token: str, file_path: str) -> Response:
+        """GET {url}/file/bot{token}/{file_path}: the bytes of a file getFile pointed at."""
+        if token != self.token:
+            return _answer(ApiError(401, "Unauthorized"))
+        with self.changed:
+            content = self.methods.files.download(file_path)
+            self.changed.notify_all()
+        if content is None:
+            return _answer(ApiError(404, "Not Found"))
+        return Response(200, content, {"Content-Type": "application/octet-stream"})
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Long polling: confirm up to `offset`, then wait up to `timeout` for updates."""
@@ -152,98 +203,6 @@ class FakeTelegram(UpdateInjection, Observation, FakeServer):
                         self.delivered_update_id = batch[-1]["update_id"]
                     return batch
                 self.changed.wait(remaining)
-
-    # --- world setup ---------------------------------------------------------------------------
-    @property
-    def bot_user(self) -> dict[str, Any]:
-        """The bot's own User object."""
-        return dict(self.world.bot_user)
-
-    def add_user(
-        self,
-        user_id: int,
-        first_name: str = "Test User",
-        language_code: str | None = "ru",
-        username: str | None = None,
-    ) -> dict[str, Any]:
-        """A Telegram user; their private chat opens once they write to the bot."""
-        with self.lock:
-            return dict(self.world.add_user(user_id, first_name, language_code, username))
-
-    def add_group(
-        self,
-        chat_id: int,
-        title: str,
-        *,
-        type: str = "supergroup",
-        admins: Iterable[int] = (),
-        bot_is_admin: bool = True,
-        username: str | None = None,
-    ) -> dict[str, Any]:
-        """A group with the bot in it; the first admin is the creator."""
-        return self._add_chat(
-            chat_id, title, type_=type, admins=admins, bot_is_admin=bot_is_admin, username=username
-        )
-
-    def add_channel(
-        self,
-        chat_id: int,
-        title: str,
-        username: str | None = None,
-        *,
-        admins: Iterable[int] = (),
-        bot_is_admin: bool = True,
-    ) -> dict[str, Any]:
-        """A channel, resolvable by "@username" when it has one."""
-        return self._add_chat(
-            chat_id,
-            title,
-            type_="channel",
-            admins=admins,
-            bot_is_admin=bot_is_admin,
-            username=username,
-        )
-
-    def _add_chat(
-        self,
-        chat_id: int,
-        title: str,
-        *,
-        type_: str,
-        admins: Iterable[int],
-        bot_is_admin: bool,
-        username: str | None,
-    ) -> dict[str, Any]:
-        with self.lock:
-            admin_ids = list(admins)
-            for user_id in admin_ids:
-                self.world.user(user_id)
-            chat = Chat(
-                chat_id,
-                type_,
-                title=title,
-                username=username.lstrip("@") if username else None,
-                creator=admin_ids[0] if admin_ids else None,
-                admins=set(admin_ids),
-                members=set(admin_ids),
-                bot_is_admin=bot_is_admin,
-            )
-            return self.world.add_chat(chat).as_dict()
-
-    def set_bot_admin(self, chat_id: int, is_admin: bool = True) -> None:
-        """Promote or demote the bot silently (no update; see my_chat_member for that)."""
-        with self.lock:
-            self.world.chats[chat_id].bot_is_admin = is_admin
-
-    def block(self, chat_id: int) -> None:
-        """The user blocks the bot (private) or the bot is kicked (groups, channels)."""
-        with self.lock:
-            self.world.chats[chat_id].blocked = True
-
-    def unblock(self, chat_id: int) -> None:
-        """Undo `block`."""
-        with self.lock:
-            self.world.chats[chat_id].blocked = False
 
 
 def _raw_params(request: Request) -> dict[str, Any]:

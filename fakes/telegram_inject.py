@@ -14,7 +14,8 @@ from typing import Any
 
 from fakes.telegram_html import utf16_len
 from fakes.telegram_methods import BotApiMethods
-from fakes.telegram_world import GROUP_ANONYMOUS_BOT, Chat, World, member_dict, shallow
+from fakes.telegram_topics import user_thread_fields
+from fakes.telegram_world import GROUP_ANONYMOUS_BOT, Chat, World, member_dict
 
 _BOT_COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _query_ids = itertools.count(1)
@@ -53,41 +54,73 @@ class UpdateInjection:
         return chat
 
     def _user_message(
-        self, chat: Chat, sender: dict[str, Any], text: str, reply_to: int | None, **extra: Any
+        self,
+        chat: Chat,
+        sender: dict[str, Any],
+        reply_to: int | None,
+        thread_id: int | None,
+        **content: Any,
     ) -> dict[str, Any]:
-        entities = command_entities(text)
+        """Store a message from a user: its reply and forum topic resolved as Telegram does."""
         replied = self.world.messages.get((chat.id, reply_to)) if reply_to else None
         if reply_to and replied is None:
             raise KeyError(f"no message {reply_to} in chat {chat.id} to reply to")
         return self.world.new_message(
             chat,
             **{"from": sender},
-            text=text,
-            entities=entities or None,
-            reply_to_message=shallow(replied),
-            **extra,
+            **content,
+            **user_thread_fields(self.world, chat, thread_id, replied),
         )
 
+    def _sender_chat(self, chat_id: int, user_id: int) -> tuple[Chat, dict[str, Any]]:
+        """The chat a user writes in (their private chat when chat_id == user_id) and the user."""
+        user = self.world.user(user_id)
+        chat = self.world.private_chat(user_id) if chat_id == user_id else self._group(chat_id)
+        chat.members.add(user_id)
+        return chat, user
+
     def send_text(
-        self, chat_id: int, user_id: int, text: str, *, reply_to: int | None = None
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
-        """A user writes `text` (a private chat when chat_id == user_id); returns the message."""
+        """A user writes `text` (a private chat when chat_id == user_id); returns the message.
+
+        `thread_id` puts it in that forum topic; a reply without one lands in the replied
+        message's topic.
+        """
         with self.lock:
-            user = self.world.user(user_id)
-            chat = self.world.private_chat(user_id) if chat_id == user_id else self._group(chat_id)
-            chat.members.add(user_id)
-            message = self._user_message(chat, user, text, reply_to)
+            chat, user = self._sender_chat(chat_id, user_id)
+            entities = command_entities(text) or None
+            message = self._user_message(
+                chat, user, reply_to, thread_id, text=text, entities=entities
+            )
             self._push("message", message)
             return dict(message)
 
     def send_anonymous_admin_text(
-        self, chat_id: int, text: str, *, reply_to: int | None = None
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         """An anonymous group admin writes: from GroupAnonymousBot, sender_chat the group."""
         with self.lock:
             chat = self._group(chat_id)
             message = self._user_message(
-                chat, dict(GROUP_ANONYMOUS_BOT), text, reply_to, sender_chat=chat.as_dict()
+                chat,
+                dict(GROUP_ANONYMOUS_BOT),
+                reply_to,
+                thread_id,
+                sender_chat=chat.as_dict(),
+                text=text,
+                entities=command_entities(text) or None,
             )
             self._push("message", message)
             return dict(message)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fakes.telegram_methods import BotApiMethods
+from fakes.telegram_topics import ANY_THREAD, ThreadFilter, thread_matches
 from fakes.telegram_world import World
 
 Predicate = Callable[[dict[str, Any]], bool]
@@ -30,10 +31,20 @@ class Observation:
     wait_until: Callable[[Callable[[], Any], float], Any]  # from FakeServer
 
     # --- observation ---------------------------------------------------------------------------
-    def sent(self, chat_id: int | str) -> list[dict[str, Any]]:
-        """The bot's messages in a chat (current state, deleted ones flagged), oldest first."""
+    def sent(
+        self, chat_id: int | str, *, thread_id: ThreadFilter = ANY_THREAD, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The bot's messages in a chat (current state, deleted ones flagged), oldest first.
+
+        `thread_id` keeps one forum topic (None: General); `kind` keeps text, document or photo.
+        """
         with self.lock:
-            return [record.snapshot() for record in self.world.sent_in(self._chat_key(chat_id))]
+            return [
+                record.snapshot()
+                for record in self.world.sent_in(self._chat_key(chat_id))
+                if thread_matches(record.message_thread_id, thread_id)
+                and kind in (None, record.kind)
+            ]
 
     def all_sent(self) -> list[dict[str, Any]]:
         """Every message the bot sent anywhere, in sending order."""
@@ -102,13 +113,25 @@ class Observation:
         predicate: Predicate | None = None,
         timeout: float = 10.0,
         after: int = 0,
+        thread_id: ThreadFilter = ANY_THREAD,
+        kind: str | None = None,
     ) -> dict[str, Any]:
         """The first bot message in the chat with message_id > after that matches.
 
-        `contains` is looked for in the visible text and in the raw text as sent.
-        Raises AssertionError listing what was sent when nothing matches in time.
+        `contains` is looked for in the visible text (a caption for media) and in the raw text
+        as sent; `thread_id` wants that forum topic (None: General); `kind` text, document or
+        photo. Raises AssertionError listing what was sent when nothing matches in time.
         """
-        return self._wait_sent(chat_id, contains, predicate, timeout, after, min_edits=0)
+        return self._wait_sent(
+            chat_id,
+            contains,
+            predicate,
+            timeout,
+            after,
+            min_edits=0,
+            thread_id=thread_id,
+            kind=kind,
+        )
 
     def wait_for_edit(
         self,
@@ -161,6 +184,8 @@ class Observation:
         after: int,
         *,
         min_edits: int,
+        thread_id: ThreadFilter = ANY_THREAD,
+        kind: str | None = None,
     ) -> dict[str, Any]:
         key = self._chat_key(chat_id)
 
@@ -170,6 +195,8 @@ class Observation:
                 if (
                     record.message_id > after
                     and record.edit_count >= min_edits
+                    and thread_matches(record.message_thread_id, thread_id)
+                    and kind in (None, record.kind)
                     and (contains is None or contains in record.text or contains in record.raw_text)
                     and (predicate is None or predicate(snapshot))
                 ):
@@ -178,11 +205,20 @@ class Observation:
 
         found: dict[str, Any] | None = self.wait_until(find, timeout)
         if found is None:
-            sent = [(m["message_id"], m["edit_count"], m["text"][:200]) for m in self.sent(key)]
+            sent = [
+                (
+                    m["message_id"],
+                    m["edit_count"],
+                    m["message_thread_id"],
+                    m["kind"],
+                    m["text"][:200],
+                )
+                for m in self.sent(key)
+            ]
             raise AssertionError(
                 f"no bot message in chat {chat_id} after #{after} with {min_edits}+ edits "
-                f"matching contains={contains!r} predicate={predicate} within {timeout}s; "
-                f"sent there (id, edits, text): {sent}"
+                f"matching contains={contains!r} predicate={predicate} thread_id={thread_id} "
+                f"kind={kind} within {timeout}s; sent there (id, edits, thread, kind, text): {sent}"
             )
         return found
 

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakes.telegram_records import SentMessage  # also importable from here, its old home
+
 GROUP_ANONYMOUS_BOT = {
     "id": 1087968824,
     "is_bot": True,
@@ -45,6 +47,29 @@ def bad_request(reason: str) -> ApiError:
 
 
 @dataclass
+class Topic:
+    """A forum topic; its id is the message_id of its forum_topic_created service message."""
+
+    thread_id: int
+    name: str
+    icon_color: int = 7322096
+    icon_custom_emoji_id: str | None = None
+    closed: bool = False
+    deleted: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `ForumTopic` object."""
+        topic: dict[str, Any] = {
+            "message_thread_id": self.thread_id,
+            "name": self.name,
+            "icon_color": self.icon_color,
+        }
+        if self.icon_custom_emoji_id:
+            topic["icon_custom_emoji_id"] = self.icon_custom_emoji_id
+        return topic
+
+
+@dataclass
 class Chat:
     """A chat as Telegram knows it; the bot's membership is tracked on the chat."""
 
@@ -61,6 +86,9 @@ class Chat:
     blocked: bool = False  # private: the user blocked the bot; others: the bot was kicked
     migrated_to: int | None = None
     next_message_id: int = 1
+    is_forum: bool = False
+    topics: dict[int, Topic] = field(default_factory=dict)
+    bot_can_manage_topics: bool = True  # only matters while the bot is an admin of a forum
 
     @property
     def is_private(self) -> bool:
@@ -73,6 +101,8 @@ class Chat:
         for key in ("title", "username", "first_name"):
             if getattr(self, key) is not None:
                 chat[key] = getattr(self, key)
+        if self.is_forum:
+            chat["is_forum"] = True
         return chat
 
     def full_info(self) -> dict[str, Any]:
@@ -92,45 +122,6 @@ class Chat:
             "accent_color_id": 0,
             "max_reaction_count": 11,
             "accepted_gift_types": gifts,
-        }
-
-
-@dataclass
-class SentMessage:
-    """One message the bot sent, in its current state (edits applied)."""
-
-    chat_id: int
-    message_id: int
-    text: str  # as the user sees it, after entity parsing
-    raw_text: str  # as the bot sent it
-    parse_mode: str | None
-    entities: list[dict[str, Any]]
-    reply_markup: dict[str, Any] | None
-    date: int
-    reply_to_message_id: int | None = None
-    disable_notification: bool = False
-    link_preview_options: dict[str, Any] | None = None
-    edit_count: int = 0
-    edit_date: int | None = None
-    deleted: bool = False
-
-    def snapshot(self) -> dict[str, Any]:
-        """A detached dict copy for tests."""
-        return {
-            "chat_id": self.chat_id,
-            "message_id": self.message_id,
-            "text": self.text,
-            "raw_text": self.raw_text,
-            "parse_mode": self.parse_mode,
-            "entities": [dict(entity) for entity in self.entities],
-            "reply_markup": self.reply_markup,
-            "date": self.date,
-            "reply_to_message_id": self.reply_to_message_id,
-            "disable_notification": self.disable_notification,
-            "link_preview_options": self.link_preview_options,
-            "edit_count": self.edit_count,
-            "edit_date": self.edit_date,
-            "deleted": self.deleted,
         }
 
 
@@ -335,6 +326,9 @@ def member_dict(status: str, user: dict[str, Any], chat: Chat) -> dict[str, Any]
             member.update(can_post_messages=True, can_edit_messages=True)
         else:
             member["can_pin_messages"] = True
+        if chat.is_forum:
+            is_bot = user.get("is_bot", False)
+            member["can_manage_topics"] = chat.bot_can_manage_topics if is_bot else True
     elif status == "kicked":
         member["until_date"] = 0
     return member
