@@ -17,12 +17,11 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from fakes.http_base import FakeServer, Request, Response
-from fakes.metrica_accounts import AccountSetup
 from fakes.metrica_endpoints import MetricaEndpoints
 from fakes.metrica_observe import MetricaObservation
+from fakes.metrica_setup import MetricaSetup
 from fakes.metrica_world import (
     PARALLEL_LIMIT,
     Failure,
@@ -34,7 +33,7 @@ from fakes.yandex_accounts import LoginState, TokenState
 from fakes.yandex_info import InfoFailure, info_response, is_info_path
 
 
-class FakeMetrica(AccountSetup, MetricaObservation, FakeServer):
+class FakeMetrica(MetricaSetup, MetricaObservation, FakeServer):
     """The fake Management API server; every public method is thread-safe."""
 
     def __init__(self, *, latency: float = 0.0, parallel_limit: int = PARALLEL_LIMIT) -> None:
@@ -53,37 +52,6 @@ class FakeMetrica(AccountSetup, MetricaObservation, FakeServer):
         self._open.set()
 
     # --- test-side setup -----------------------------------------------------------------------
-    def add_counter(
-        self, counter_id: int, name: str | None = None, site: str | None = None, **fields: Any
-    ) -> dict[str, Any]:
-        """Create or update a counter (other fields: status, owner_login, code_status...)."""
-        extra = {"name": name, "site": site, **fields}
-        with self.lock:
-            counter = self.world.add_counter(
-                counter_id, **{k: v for k, v in extra.items() if v is not None}
-            )
-            return dict(counter)
-
-    def add_uploading(self, counter_id: int, **fields: Any) -> dict[str, Any]:
-        """A call uploading; defaults: next id, create_time now, status UPLOADED, 10 lines."""
-        with self.lock:
-            return dict(self.world.add_uploading(counter_id, **fields))
-
-    def set_status(
-        self, counter_id: int, uploading_id: int, status: str, **fields: Any
-    ) -> dict[str, Any]:
-        """Move an uploading to `status` (any string) and update other fields."""
-        with self.lock:
-            uploading = self.world.uploadings[counter_id][uploading_id]
-            uploading.update(fields, status=status)
-            return dict(uploading)
-
-    def uploadings(self, counter_id: int) -> list[dict[str, Any]]:
-        """The counter's uploadings, ascending id."""
-        with self.lock:
-            items = self.world.uploadings.get(counter_id, {})
-            return [dict(items[key]) for key in sorted(items)]
-
     @property
     def upload_status(self) -> str:
         """The status of uploadings created by upload_calls (UPLOADED; PREPARED also real)."""

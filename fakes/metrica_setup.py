@@ -1,4 +1,4 @@
-"""Test-side setup of the Yandex accounts the fake Metrica serves: logins, tokens, quotas.
+"""Test-side setup of the fake Metrica: logins, tokens, quotas, counters and uploadings.
 
 A mixin of `FakeMetrica`; every method takes the fake's lock. Metrica counts quotas per login:
 each token gets a login of its own (login-1, login-2, ...) unless the test names one.
@@ -9,12 +9,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from fakes.metrica_world import MetricaWorld
 
 
-class AccountSetup:
-    """Logins and tokens: who exists, what they see, what they may do, how much they used."""
+class MetricaSetup:
+    """Who exists, what they see, what they may do, how much they used; what there is to see."""
 
     lock: threading.RLock
     world: MetricaWorld
@@ -120,3 +121,34 @@ class AccountSetup:
         with self.lock:
             for state in self.world.accounts.logins.values():
                 state.used_today = 0
+
+    def add_counter(
+        self, counter_id: int, name: str | None = None, site: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Create or update a counter (other fields: status, owner_login, code_status...)."""
+        extra = {"name": name, "site": site, **fields}
+        with self.lock:
+            counter = self.world.add_counter(
+                counter_id, **{k: v for k, v in extra.items() if v is not None}
+            )
+            return dict(counter)
+
+    def add_uploading(self, counter_id: int, **fields: Any) -> dict[str, Any]:
+        """A call uploading; defaults: next id, create_time now, status UPLOADED, 10 lines."""
+        with self.lock:
+            return dict(self.world.add_uploading(counter_id, **fields))
+
+    def set_status(
+        self, counter_id: int, uploading_id: int, status: str, **fields: Any
+    ) -> dict[str, Any]:
+        """Move an uploading to `status` (any string) and update other fields."""
+        with self.lock:
+            uploading = self.world.uploadings[counter_id][uploading_id]
+            uploading.update(fields, status=status)
+            return dict(uploading)
+
+    def uploadings(self, counter_id: int) -> list[dict[str, Any]]:
+        """The counter's uploadings, ascending id."""
+        with self.lock:
+            items = self.world.uploadings.get(counter_id, {})
+            return [dict(items[key]) for key in sorted(items)]
