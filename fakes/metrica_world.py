@@ -1,6 +1,7 @@
-"""State of the fake Metrica API: tokens, counters, uploadings, quotas and injected failures.
+"""State of the fake Metrica API: counters, uploadings, uploads received and injected failures.
 
-Plain data; the fake holds its lock around every use. Errors are `MetricaError`, rendered in
+Plain data; the fake holds its lock around every use. Logins and tokens live in `Accounts`
+(yandex_accounts.py), shared with the fake OAuth server. Errors are `MetricaError`, rendered in
 Metrica's body shape {"errors": [{"error_type", "message"}], "code", "message"}.
 """
 
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fakes.http_base import Response
+from fakes.yandex_accounts import Accounts, TokenState
 
 PARALLEL_LIMIT = 3
 _ID_COLUMNS = {"userid": "USER_ID", "clientid": "CLIENT_ID", "yclid": "YCLID"}
@@ -52,22 +54,6 @@ def invalid_parameter(message: str) -> MetricaError:
 
 
 @dataclass
-class TokenState:
-    """One OAuth token: its login, the counters it sees, its quota use and concurrency."""
-
-    token: str
-    login: str
-    counter_ids: set[int]
-    quota: int | None = None
-    revoked: bool = False
-    used_today: int = 0
-    in_flight: int = 0
-    max_in_flight: int = 0
-    requests: int = 0
-    parallel_rejections: int = 0
-
-
-@dataclass
 class Failure:
     """A failure queued by `fail_next`."""
 
@@ -92,7 +78,11 @@ class Failure:
 
 @dataclass
 class LoggedRequest:
-    """One request the fake received (`status` is set once it is answered)."""
+    """One request the fake received (`status` is set once it is answered).
+
+    `login` is the token's login when the token is known; `server` is "oauth" for /info
+    requests that reached the fake OAuth server (it shares this log).
+    """
 
     method: str
     path: str
@@ -100,17 +90,49 @@ class LoggedRequest:
     token: str | None
     at: float
     status: int | None = None
+    login: str | None = None
+    server: str = "metrica"
+
+
+@dataclass
+class RecordedUpload:
+    """One upload_calls request that was routed (rejected ones too: see `status`)."""
+
+    token: str
+    login: str
+    counter: str
+    comment: str | None
+    query: dict[str, str]
+    filename: str | None
+    content_type: str | None
+    content: bytes | None
+    rows: list[dict[str, str]]
+    at: float
+    status: int | None = None
+    error_type: str | None = None
+    uploading: dict[str, Any] | None = None
+
+    @property
+    def counter_id(self) -> int | None:
+        """The counter id of the path, None when it is not a number."""
+        return int(self.counter) if self.counter.isdigit() else None
 
 
 @dataclass
 class MetricaWorld:
     """Everything the fake API knows."""
 
-    tokens: dict[str, TokenState] = field(default_factory=dict)
+    accounts: Accounts = field(default_factory=Accounts)
     counters: dict[int, dict[str, Any]] = field(default_factory=dict)
     uploadings: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     next_uploading_id: int = 1
     failures: list[Failure] = field(default_factory=list)
+    uploads: list[RecordedUpload] = field(default_factory=list)
+
+    @property
+    def tokens(self) -> dict[str, TokenState]:
+        """Every token, by its value."""
+        return self.accounts.tokens
 
     def add_counter(self, counter_id: int, **fields: Any) -> dict[str, Any]:
         """Create or update a counter."""
@@ -168,7 +190,7 @@ class MetricaWorld:
             raise invalid_parameter(f"Invalid counter id: {raw_id}") from None
         if counter_id not in self.counters:
             raise MetricaError(404, "not_found", "Entity not found")
-        if counter_id not in state.counter_ids:
+        if counter_id not in self.accounts.visible_counters(state):
             raise MetricaError(403, "access_denied", "Access is denied")
         return self.counters[counter_id]
 
@@ -192,21 +214,43 @@ def int_param(query: dict[str, str], name: str, default: int, minimum: int) -> i
     return value
 
 
-def summarize_calls_csv(content: bytes) -> dict[str, Any]:
-    """Quantities of an uploaded calls CSV; 400 invalid_uploading when it is unusable."""
+def parse_calls_csv(content: bytes) -> list[dict[str, str]]:
+    """Rows of an uploaded calls CSV; 400 invalid_uploading when it is unusable."""
     try:
         rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     except (UnicodeDecodeError, csv.Error):
         raise MetricaError(400, "invalid_uploading", "Invalid file format") from None
     header = {name.strip().lower() for name in (rows[0].keys() if rows else [])}
-    id_columns = [_ID_COLUMNS[name] for name in header if name in _ID_COLUMNS]
-    if not rows or not id_columns or "datetime" not in header:
+    if not rows or not header & _ID_COLUMNS.keys() or "datetime" not in header:
         raise MetricaError(400, "invalid_uploading", "Invalid file format: no data or columns")
-    static = sum(1 for row in rows if str(row.get("StaticCall", "")).strip() == "1")
+    # DictReader files surplus cells under the key None and pads short rows with None
+    return [
+        {key.strip(): value if isinstance(value, str) else "" for key, value in row.items() if key}
+        for row in rows
+    ]
+
+
+def summarize_calls_rows(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """Quantities of an uploading from its rows: `line_quantity` counts rows that validate."""
+    columns = {name.lower(): name for name in rows[0]}
+    id_column = next(columns[name] for name in _ID_COLUMNS if name in columns)
+    static_column = columns.get("staticcall", "StaticCall")
+    static = sum(1 for row in rows if row.get(static_column, "").strip() == "1")
     return {
         "source_quantity": len(rows),
-        "line_quantity": len(rows),
-        "client_id_type": id_columns[0],
+        "line_quantity": sum(1 for row in rows if _row_is_valid(row, id_column, columns)),
+        "client_id_type": _ID_COLUMNS[id_column.lower()],
         "static_calls_quantity": static,
         "dynamic_calls_quantity": len(rows) - static,
     }
+
+
+def summarize_calls_csv(content: bytes) -> dict[str, Any]:
+    """Quantities of an uploaded calls CSV; 400 invalid_uploading when it is unusable."""
+    return summarize_calls_rows(parse_calls_csv(content))
+
+
+def _row_is_valid(row: dict[str, str], id_column: str, columns: dict[str, str]) -> bool:
+    """A row Metrica would keep: a visitor id and a unix time."""
+    unix_time = row.get(columns["datetime"], "").strip()
+    return bool(row.get(id_column, "").strip()) and unix_time.isdigit()
