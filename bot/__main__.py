@@ -1,5 +1,8 @@
 """python -m bot: read settings, migrate the database, build the app, run it.
 
+Subcommands: `python -m bot` (or `run`) runs the bot; `python -m bot health` checks a running
+one (bot/health.py).
+
 Run modes (every one stops cleanly on SIGINT/SIGTERM with exit code 0):
 - default: long-poll Telegram for updates, and run the monitor (poller and sender);
 - WEBHOOK_URL set: receive updates on a webhook (WEBHOOK_LISTEN, WEBHOOK_PORT, WEBHOOK_SECRET);
@@ -11,24 +14,38 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import sys
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
+from bot import health
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings
+from bot.logformat import use_log_format
 from bot.logs import configure_logging
-from bot.monitor.instance import InstanceTag, instance_id
+from bot.monitor.instance import instance_id
+from bot.stopping import StopSignals, raise_system_exit
 from bot.storage.migrate import upgrade
 from bot.telegram.context import BotApplication
 
 log = logging.getLogger("bot")
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """Dispatch on the subcommand (none: run the bot)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    name = args[0] if args else "run"
+    command = SUBCOMMANDS.get(name)
+    if command is None:
+        print(f"unknown command {name!r}; use one of: {', '.join(SUBCOMMANDS)}", file=sys.stderr)
+        return 2
+    return command(args[1:])
+
+
+def run(argv: Sequence[str] = ()) -> int:
     """Run until SIGINT or SIGTERM; exit 2 with one line per problem on bad settings."""
     try:
         settings = load_settings()
@@ -37,8 +54,7 @@ def main() -> int:
             print(f"configuration error: {problem}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, _secrets(settings))
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(InstanceTag(instance_id()))
+    use_log_format(settings.log_format, instance_id())
     log.info("applying database migrations")
     upgrade(settings.effective_database_url)
     app = build_application(settings)
@@ -56,6 +72,12 @@ def main() -> int:
 
 def _run(app: BotApplication, settings: Settings) -> None:
     """Receive updates the configured way (or not at all) until a stop signal."""
+    if settings.webhook_url is not None or settings.receive_updates:
+        # Our stop signals rather than PTB's: a deadline, and a second signal cannot cut the
+        # clean stop short (bot/stopping.py). PTB runs on this loop.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        StopSignals(raise_system_exit).install(loop)
     if settings.webhook_url is not None:
         url = str(settings.webhook_url)
         log.info("receiving updates on a webhook at %s", url)
@@ -68,9 +90,10 @@ def _run(app: BotApplication, settings: Settings) -> None:
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
             close_loop=False,
+            stop_signals=None,
         )
     elif settings.receive_updates:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False, stop_signals=None)
     else:
         log.info("RECEIVE_UPDATES=false: running the monitor only")
         asyncio.run(_run_monitor_only(app))
@@ -79,9 +102,7 @@ def _run(app: BotApplication, settings: Settings) -> None:
 async def _run_monitor_only(app: BotApplication) -> None:
     """The lifecycle run_polling gives, without asking Telegram for updates."""
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    StopSignals(stop.set).install(asyncio.get_running_loop())
     try:
         async with app:  # initialize() now, shutdown() on the way out
             if app.post_init:
@@ -97,6 +118,12 @@ async def _run_monitor_only(app: BotApplication) -> None:
 def _secrets(settings: Settings) -> list[str]:
     values = [settings.telegram_bot_token, settings.bot_secret_key, settings.webhook_secret]
     return [value.get_secret_value() for value in values if value is not None]
+
+
+SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "run": run,
+    "health": health.main,
+}
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.container import Services
 from bot.crypto import TokenCipher, load_or_create_key
 from bot.metrica import MetricaClient, RequestLedger, RequestLimiter, create_http_client
+from bot.metrics import MetricsEndpoint
 from bot.monitor.runner import Monitor
 from bot.storage.db import create_engine, create_session_factory
 from bot.telegram.context import BotApplication, BotContext, BotData
@@ -68,9 +69,11 @@ class _Lifecycle:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._monitor: Monitor | None = None
+        self._metrics = MetricsEndpoint(services)
 
     async def started(self, app: BotApplication) -> None:
         log.info("started as @%s", app.bot.username)
+        await self._metrics.start()
         await set_command_menu(app.bot)
         if self._monitor is None:
             self._monitor = Monitor(self._services, app.bot)
@@ -84,6 +87,7 @@ class _Lifecycle:
 
     async def stopped(self, app: BotApplication) -> None:
         await self.stopping(app)
+        await self._metrics.stop()
         await self._services.http.aclose()
         await self._services.engine.dispose()
         log.info("stopped: HTTP client and database closed")

@@ -21,6 +21,7 @@ class ConfigError(Exception):
         self.problems = problems
 
 
+LOG_FORMATS = ("text", "json")
 PositiveSeconds = Annotated[int, Field(gt=0, le=86_400)]
 
 
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
     webhook_port: Annotated[int, Field(gt=0, lt=65536)] = 8443
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
+    # Unset: no metrics endpoint. Set: Prometheus metrics at http://METRICS_LISTEN:PORT/metrics.
+    metrics_port: Annotated[int, Field(gt=0, lt=65536)] | None = None
+    metrics_listen: str = "0.0.0.0"  # noqa: S104 - scraped from outside the container
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -84,6 +89,19 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return level
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _metrics_off_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        shape = value.lower()
+        if shape not in LOG_FORMATS:
+            raise ValueError("must be text (the default) or json (one JSON object per line)")
+        return shape
 
     @property
     def effective_database_url(self) -> str:

@@ -15,6 +15,8 @@ from typing import TypeVar
 from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -37,6 +39,7 @@ async def with_flood_retry(send: Callable[[], Awaitable[T]]) -> T:
         try:
             return await send()
         except RetryAfter as exc:
+            metrics.flood_wait("reply")
             wait = flood_wait_seconds(exc)
             if attempt == REPLY_ATTEMPTS or wait > MAX_REPLY_WAIT:
                 raise

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from bot import metrics
 from bot.clock import utc_now
 from bot.domain import Counter, Uploading
 from bot.metrica.errors import MetricaError, QuotaExceeded, Unavailable, parse_error
@@ -129,7 +130,9 @@ class MetricaClient:
         while True:
             attempt += 1
             try:
-                return parse(await self._send(token, fingerprint, path, params))
+                return parse(
+                    await metrics.metrica_request(self._send(token, fingerprint, path, params))
+                )
             except MetricaError as error:
                 error.redact(token)
                 delay = self._retry.delay(error, attempt)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.clock import next_utc_midnight, utc_now
 from bot.container import Services
 from bot.domain import PauseReason, Uploading
@@ -103,7 +104,11 @@ class Poller:
         except MetricaError as exc:
             await self._back_off(job, getattr(exc, "retry_after", None), exc)
         except Exception as exc:
-            log.exception("counter %s: polling failed unexpectedly", job.counter_id)
+            log.exception(
+                "counter %s: polling failed unexpectedly",
+                job.counter_id,
+                extra={"counter_id": job.counter_id},
+            )
             await self._back_off(job, None, exc)
         else:
             await self._record(job, uploadings)
@@ -113,7 +118,12 @@ class Poller:
         async with self._services.sessions.begin() as session:
             counter = await PollingRepository(session).lock_own(job.counter_id, self._owner)
             if counter is None:
-                log.info("counter %s: lease lost, another process has it", job.counter_id)
+                metrics.poll_outcome("lease_lost")
+                log.info(
+                    "counter %s: lease lost, another process has it",
+                    job.counter_id,
+                    extra={"counter_id": job.counter_id},
+                )
                 return
             snapshots = SnapshotRepository(session)
             stored = await snapshots.load(job.counter_id)
@@ -135,6 +145,7 @@ class Poller:
                 failures=0,
                 polled=Polled(now, outcome.hot),
             )
+        metrics.poll_outcome("ok")
         log.log(
             logging.INFO if outcome.changes else logging.DEBUG,
             "counter %s: %d uploadings, %d changes, next poll %s",
@@ -142,6 +153,7 @@ class Poller:
             len(uploadings),
             len(outcome.changes),
             at,
+            extra={"counter_id": job.counter_id},
         )
         if queued:
             self._on_queued()
@@ -169,8 +181,14 @@ class Poller:
             await PollingRepository(session).reschedule(
                 job.counter_id, self._owner, next_poll_at=at, failures=failures
             )
+        metrics.poll_outcome("retry")
         log.warning(
-            "counter %s: %s (failure %d in a row); retry at %s", job.counter_id, error, failures, at
+            "counter %s: %s (failure %d in a row); retry at %s",
+            job.counter_id,
+            error,
+            failures,
+            at,
+            extra={"counter_id": job.counter_id},
         )
 
     async def _paused(self, job: PollJob, reason: PauseReason) -> None:
@@ -178,7 +196,10 @@ class Poller:
             told = await pausing.pause_counter(
                 session, job.counter_id, job.name, reason, owner=self._owner, now=self._now()
             )
-        log.warning("counter %s: paused (%s)", job.counter_id, reason)
+        metrics.poll_outcome("paused")
+        log.warning(
+            "counter %s: paused (%s)", job.counter_id, reason, extra={"counter_id": job.counter_id}
+        )
         if told:
             self._on_queued()
 
@@ -196,7 +217,13 @@ class Poller:
                 failures=job.failures,
                 paused_reason=PauseReason.QUOTA,
             )
-        log.warning("token of counter %s: daily quota used up; resume %s", job.counter_id, resume)
+        metrics.poll_outcome("quota")
+        log.warning(
+            "token of counter %s: daily quota used up; resume %s",
+            job.counter_id,
+            resume,
+            extra={"counter_id": job.counter_id},
+        )
         if told:
             self._on_queued()
 
@@ -209,7 +236,12 @@ class Poller:
                 session, job.credential_id, job.owner_user_id, job.login, now
             )
             await PollingRepository(session).release(job.counter_id, self._owner)
-        log.warning("credential %s: Metrica refused the token", job.credential_id)
+        metrics.poll_outcome("revoked")
+        log.warning(
+            "credential %s: Metrica refused the token",
+            job.credential_id,
+            extra={"counter_id": job.counter_id, "credential_id": job.credential_id},
+        )
         if told:
             self._on_queued()
 

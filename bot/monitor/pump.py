@@ -3,7 +3,8 @@
 One slow or failing item never holds up the others: items run concurrently (at most
 `concurrency` at once), a failure is logged and the loop goes on, and a finished item wakes the
 loop to claim more. The loop sleeps what is left of `interval` after claiming, and `wake()`
-ends the sleep early. CancelledError is never swallowed.
+ends the sleep early. `on_pass` is called after each claim that worked (or when every slot is
+busy): the loop is alive. CancelledError is never swallowed.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ class Pump(Generic[T]):
         work: Callable[[T], Awaitable[None]],
         concurrency: int,
         interval: float,
+        on_pass: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = name
+        self._on_pass = on_pass
         self._claim = claim
         self._work = work
         self._concurrency = concurrency
@@ -79,6 +82,7 @@ class Pump(Generic[T]):
         """Claim as many items as there are free slots and start them."""
         free = self._concurrency - len(self._workers)
         if free <= 0:
+            self._on_pass()  # busy is alive: every slot is working
             return 0
         try:
             items = await self._claim(free)
@@ -86,6 +90,7 @@ class Pump(Generic[T]):
             # A database hiccup must not end the loop: try again next interval.
             log.exception("%s: claiming work failed", self.name)
             return 0
+        self._on_pass()
         for item in items:
             worker = asyncio.create_task(self._guarded(item), name=f"{self.name}-item")
             self._workers.add(worker)

@@ -10,6 +10,7 @@ from telegram import Bot
 
 from bot.clock import utc_now
 from bot.container import Services
+from bot.heartbeat import Heartbeat
 from bot.monitor.delivery import Delivery
 from bot.monitor.instance import instance_id
 from bot.monitor.ledger_sync import LedgerSync
@@ -27,6 +28,8 @@ SEND_CONCURRENCY = 8  # chats written to at once; each chat is sequential and pa
 SEND_INTERVAL = 1.0  # how often to look for due messages queued by other processes
 HOUSEKEEPING_SECONDS = 30.0
 KEEP_SENT = timedelta(days=2)
+# Running polls and sends get this long at a stop; the whole stop stays within
+# bot.stopping.STOP_DEADLINE, itself shorter than the documented Docker stop timeout.
 STOP_GRACE = 10.0
 
 
@@ -48,12 +51,14 @@ class Monitor:
             interval=SEND_INTERVAL,
         )
         self.poller = Poller(services, owner=self.owner, on_queued=self.send_pump.wake)
+        self.heartbeat = Heartbeat(settings.data_dir, self.owner)
         self.poll_pump: Pump[PollJob] = Pump(
             "poller",
             claim=self.poller.claim,
             work=self.poller.poll,
             concurrency=POLL_CONCURRENCY,
             interval=min(5.0, max(0.5, settings.poll_interval_seconds / 4)),
+            on_pass=self.heartbeat.beat,  # read by `python -m bot health`
         )
         self.ledger = LedgerSync(services.sessions, services.ledger)
         self._housekeeping: asyncio.Task[None] | None = None
@@ -87,4 +92,5 @@ class Monitor:
                 await PollingRepository(session).release_all(self.owner)
         except Exception:
             log.exception("could not save request counts or release leases at stop")
+        self.heartbeat.clear()
         log.info("monitor %s stopped", self.owner)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from bot import metrics
 from bot.clock import utc_now
 from bot.flood import flood_wait_seconds
 from bot.monitor.delivery import (
@@ -103,6 +104,7 @@ class Sender:
         except ChatMigrated as exc:
             await self._migrated(delivery, exc.new_chat_id)
         except RetryAfter as exc:
+            metrics.flood_wait("notification")
             await self._postpone(delivery, flood_wait_seconds(exc), str(exc), failed=False)
         except Forbidden as exc:
             await self._chat_gone(delivery, exc.message)
@@ -117,7 +119,13 @@ class Sender:
     async def _sent(self, delivery: Delivery) -> None:
         async with self._sessions.begin() as session:
             await OutboxRepository(session).mark_sent(delivery.ids, self._now())
-        log.info("sent %d notification(s) to chat %s", len(delivery.ids), delivery.chat_id)
+        metrics.notifications_sent(len(delivery.ids))
+        log.info(
+            "sent %d notification(s) to chat %s",
+            len(delivery.ids),
+            delivery.chat_id,
+            extra={"chat_id": delivery.chat_id},
+        )
 
     async def _postpone(
         self, delivery: Delivery, seconds: float, error: str, *, failed: bool
@@ -127,27 +135,54 @@ class Sender:
             await OutboxRepository(session).postpone(
                 delivery.chat_id, delivery.ids, until=until, error=error, failed=failed
             )
-        log.warning("chat %s: %s; next try in %.1f s", delivery.chat_id, error, seconds)
+        log.warning(
+            "chat %s: %s; next try in %.1f s",
+            delivery.chat_id,
+            error,
+            seconds,
+            extra={"chat_id": delivery.chat_id},
+        )
 
     async def _chat_gone(self, delivery: Delivery, error: str) -> None:
         async with self._sessions.begin() as session:
             await ChatRepository(session).set_active(delivery.chat_id, active=False)
             dropped = await OutboxRepository(session).drop_chat(delivery.chat_id, error)
-        log.info("chat %s is gone (%s): inactive, %d dropped", delivery.chat_id, error, dropped)
+        log.info(
+            "chat %s is gone (%s): inactive, %d dropped",
+            delivery.chat_id,
+            error,
+            dropped,
+            extra={"chat_id": delivery.chat_id},
+        )
 
     async def _migrated(self, delivery: Delivery, new_id: int) -> None:
         async with self._sessions.begin() as session:
             await ChatRepository(session).migrate(delivery.chat_id, new_id)
             await OutboxRepository(session).move_chat(delivery.chat_id, new_id)
-        log.info("chat %s became supergroup %s: resending there", delivery.chat_id, new_id)
+        log.info(
+            "chat %s became supergroup %s: resending there",
+            delivery.chat_id,
+            new_id,
+            extra={"chat_id": delivery.chat_id},
+        )
 
     async def _refused(self, delivery: Delivery, error: str) -> None:
         if delivery.parse_mode is not None and is_entity_error(error):
-            log.warning("chat %s: HTML refused (%s); sending plain text", delivery.chat_id, error)
+            log.warning(
+                "chat %s: HTML refused (%s); sending plain text",
+                delivery.chat_id,
+                error,
+                extra={"chat_id": delivery.chat_id},
+            )
             await self.deliver(replace(delivery, text=plain_text(delivery.text), parse_mode=None))
         elif is_chat_gone(error):
             await self._chat_gone(delivery, error)
         else:
             async with self._sessions.begin() as session:
                 await OutboxRepository(session).drop(delivery.ids, error)
-            log.error("chat %s refused a message for good: %s", delivery.chat_id, error)
+            log.error(
+                "chat %s refused a message for good: %s",
+                delivery.chat_id,
+                error,
+                extra={"chat_id": delivery.chat_id},
+            )

@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot import metrics
 from bot.errors import AdminsOnly, ServiceError
 from bot.telegram import (
     commands_counters,
@@ -117,4 +118,4 @@ def _callback(command: Command) -> Callback:
             await inv.reply(inv.failure(error))
 
     callback.__name__ = callback.__qualname__ = f"command_{command.name}"
-    return callback
+    return metrics.timed_command(command.name, callback)
