@@ -1,10 +1,10 @@
-# The two commands a newcomer needs: `make run` and `make test`.
+# The commands a newcomer needs: `make demo`, `make run` and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: demo run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,12 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+## demo: install if needed, then talk to the real bot in this terminal (fake Telegram and
+## Metrica on 127.0.0.1, no accounts, nothing leaves the machine; Ctrl-C stops it)
+demo: $(STAMP)
+	$(BIN)/python -m demo
+
 ## run: install if needed, apply migrations and start the bot (SQLite by default)
 run: $(STAMP)
 	$(BIN)/python -m bot
 
 ## test: lint, type check and the whole test suite
-LINTED := bot tests fakes migrations $(wildcard bench)
+LINTED := bot tests fakes demo migrations $(wildcard bench)
 
 test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
