@@ -16,6 +16,8 @@ STOP_TIMEOUT = 30.0
 # The developer's own bot settings and proxies must not reach the demo's bot.
 _THEIRS = ("TELEGRAM_", "METRICA_", "WEBHOOK_", "BOT_", "DATABASE_", "METRICS_", "LOG_")
 _NAMES = {
+    "LOGIN_API_URL",
+    "COMMANDS_PER_MINUTE",
     "DATA_DIR",
     "POLL_INTERVAL_SECONDS",
     "IDLE_POLL_INTERVAL_SECONDS",
@@ -41,6 +43,9 @@ class BotProcess:
             "TELEGRAM_BOT_TOKEN": token,
             "TELEGRAM_API_URL": telegram_url,
             "METRICA_API_URL": metrica_url,
+            # Where a bot that learns a token's login asks (the fake Metrica serves /info too);
+            # ignored by a bot without that setting. Nothing may reach the internet.
+            "LOGIN_API_URL": metrica_url,
             "DATA_DIR": str(data_dir),
             "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'bot.sqlite3'}",
             "BOT_SECRET_KEY": Fernet.generate_key().decode(),
