@@ -32,6 +32,23 @@ _NAMES = {
 }
 
 
+# On Linux the bot gets SIGTERM when the demo dies, even by SIGKILL (PR_SET_PDEATHSIG, set in
+# the child itself before it becomes the bot: the demo has threads, so no preexec_fn).
+_ORPHAN_GUARD = """
+import ctypes, os, signal, sys
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(0)
+os.execv(sys.executable, [sys.executable, "-m", "bot"])
+"""
+
+
+def _command() -> list[str]:
+    if sys.platform.startswith("linux"):
+        return [sys.executable, "-c", _ORPHAN_GUARD, str(os.getpid())]
+    return [sys.executable, "-m", "bot"]
+
+
 class BotProcess:
     """Start, watch and stop the bot."""
 
@@ -62,7 +79,7 @@ class BotProcess:
         """Launch it in its own session: Ctrl-C reaches the demo, which stops the bot in order."""
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "bot"],
+                _command(),
                 cwd=self.data_dir,  # no .env of the repository
                 env=self._env,
                 stdin=subprocess.DEVNULL,

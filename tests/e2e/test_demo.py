@@ -85,17 +85,22 @@ class DemoSession:
         self._reader.join(timeout=10)
         return code
 
-    def kill(self) -> None:
+    def close(self) -> None:
+        """Ctrl-C if still running (the demo stops its bot), SIGKILL only if that hangs."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 @pytest.fixture
 def demo() -> DemoSession:
     session = DemoSession()
     yield session
-    session.kill()
+    session.close()
 
 
 def test_a_scripted_session_gets_replies_buttons_and_a_notification(demo: DemoSession) -> None:
