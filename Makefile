@@ -27,7 +27,7 @@ LINTED := bot tests fakes demo migrations $(wildcard bench)
 test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot demo
 	$(BIN)/python -m pytest -q
 
 ## bench: every benchmark at its quick size (full runs and results: BENCHMARKS.md)

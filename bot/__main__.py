@@ -3,7 +3,8 @@
 Subcommands: `python -m bot` (or `run`) runs the bot; `python -m bot health` checks a running
 one (bot/health.py).
 
-Run modes (every one stops cleanly on SIGINT/SIGTERM with exit code 0):
+Run modes (every one stops cleanly on SIGINT/SIGTERM with exit code 0, within
+bot.stopping.STOP_DEADLINE):
 - default: long-poll Telegram for updates, and run the monitor (poller and sender);
 - WEBHOOK_URL set: receive updates on a webhook (WEBHOOK_LISTEN, WEBHOOK_PORT, WEBHOOK_SECRET);
 - RECEIVE_UPDATES=false: only the monitor, for extra processes next to the one receiving updates

@@ -156,7 +156,7 @@ class MetricsEndpoint:
     async def start(self) -> None:
         """Serve /metrics on METRICS_LISTEN:METRICS_PORT (when set) and refresh the gauges."""
         settings = self._services.settings
-        if settings.metrics_port is None:
+        if settings.metrics_port is None or self._server is not None:
             return
         QUOTA_LIMIT.set(settings.daily_quota)
         try:

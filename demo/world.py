@@ -11,6 +11,7 @@ import itertools
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fakes.metrica import FakeMetrica
 
@@ -110,7 +111,7 @@ class DemoMetrica:
         if number % FAILING_EVERY == 0:
             self._failing.add(int(uploading["id"]))
 
-    def _add(self, counter_id: int, status: str, comment: str, *, ago: timedelta) -> dict:
+    def _add(self, counter_id: int, status: str, comment: str, *, ago: timedelta) -> dict[str, Any]:
         created = (datetime.now(UTC) - ago).strftime("%Y-%m-%dT%H:%M:%SZ")
         valid = 0 if status == "LINKAGE_FAILURE" else 40
         return self.fake.add_uploading(
