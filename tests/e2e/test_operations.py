@@ -167,10 +167,13 @@ def test_the_metrics_endpoint_counts_polls_requests_commands_sends_and_429s(
     fake_telegram.wait_for_message(TEAM.id, contains="PROCESSED", timeout=WAIT)
 
     def settled() -> dict[tuple[str, frozenset[tuple[str, str]]], float] | None:
+        # Counters move right after Telegram's answer and the gauges every 10 s: wait for both.
         samples = scrape(port)
         done = (
             value(samples, "metrica_bot_outbox_pending") == 0
             and (value(samples, "metrica_bot_quota_used_today", login="anna") or 0) >= 3
+            and value(samples, "metrica_bot_messages_sent_total") == 1
+            and value(samples, "metrica_bot_command_duration_seconds_count", command="help") == 1
         )
         return samples if done else None
 
