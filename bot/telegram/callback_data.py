@@ -6,9 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.domain import Hears
+from bot.payloads import DETAILS_KIND, details_payload
 from bot.telegram.parsing import CALLBACK_LIMIT, MAX_ID
 
 MAX_PAGE = 100_000
+HEARS_ORDER: tuple[Hears, ...] = (Hears.ALL, Hears.FINAL, Hears.FAILURES)  # indexes in payloads
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,14 @@ class UploadingsPage:
 @dataclass(frozen=True, slots=True)
 class UploadingDetail:
     """Show one uploading of a counter."""
+
+    counter_id: int
+    uploading_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """A notification's Details button: one uploading in full, as a new message."""
 
     counter_id: int
     uploading_id: int
@@ -51,6 +62,29 @@ class Unsubscribe:
 
 
 @dataclass(frozen=True, slots=True)
+class SubscriptionHears:
+    """Make a subscription hear HEARS_ORDER[hears] (in the chat of the button, or `chat_id`)."""
+
+    counter_id: int
+    hears: int
+    chat_id: int | None = None
+
+    @property
+    def filter(self) -> Hears:
+        """The filter the button sets."""
+        return HEARS_ORDER[self.hears]
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionSilence:
+    """Make a subscription silent (1) or not (0)."""
+
+    counter_id: int
+    silent: int
+    chat_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TokenCountersPage:
     """Show page `page` of the counters the presser's token can see."""
 
@@ -65,15 +99,28 @@ class Noop:
 Button = (
     UploadingsPage
     | UploadingDetail
+    | Details
     | LinkCounter
     | Subscribe
     | Unsubscribe
+    | SubscriptionHears
+    | SubscriptionSilence
     | TokenCountersPage
     | Noop
 )
-CHANGING: tuple[type, ...] = (LinkCounter, Subscribe, Unsubscribe)
+CHANGING: tuple[type, ...] = (
+    LinkCounter,
+    Subscribe,
+    Unsubscribe,
+    SubscriptionHears,
+    SubscriptionSilence,
+)
+MANAGING: tuple[type, ...] = (Subscribe, Unsubscribe, SubscriptionHears, SubscriptionSilence)
+"""Buttons that may name another chat (managed from a private chat), checked when used."""
+REPLYING_SLOWLY: tuple[type, ...] = (Details, LinkCounter)
+"""Buttons answered with a new message that waits for Metrica: "typing" goes out first."""
 
-_SHAPE = re.compile(r"([a-z]{2,3})((?::\d{1,19}){0,2})")
+_SHAPE = re.compile(r"([a-z]{2,3})((?::\d{1,19}){0,3})")
 
 
 def encode(button: Button) -> str:
@@ -83,11 +130,18 @@ def encode(button: Button) -> str:
             data = f"pg:{counter_id}:{page}"
         case UploadingDetail(counter_id, uploading_id):
             data = f"ud:{counter_id}:{uploading_id}"
+        case Details(counter_id, uploading_id):
+            data = details_payload(counter_id, uploading_id)
         case LinkCounter(counter_id):
             data = f"ln:{counter_id}"
         case Subscribe(counter_id, chat_id) | Unsubscribe(counter_id, chat_id):
             kind = "sb" if isinstance(button, Subscribe) else "us"
             data = f"{kind}:{counter_id}" + ("" if chat_id is None else f":{-chat_id}")
+        case SubscriptionHears(counter_id, choice, chat_id) | SubscriptionSilence(
+            counter_id, choice, chat_id
+        ):
+            kind = "sf" if isinstance(button, SubscriptionHears) else "ss"
+            data = f"{kind}:{counter_id}:{choice}" + ("" if chat_id is None else f":{-chat_id}")
         case TokenCountersPage(page):
             data = f"tp:{page}"
         case Noop():
@@ -116,7 +170,10 @@ def _in_range(button: Button) -> bool:
     chat_id = getattr(button, "chat_id", None)
     page = getattr(button, "page", 0)
     chat_ok = chat_id is None or -MAX_ID <= chat_id < 0
-    return chat_ok and all(0 < value <= MAX_ID for value in ids) and 0 <= page <= MAX_PAGE
+    choices_ok = 0 <= getattr(button, "hears", 0) < len(HEARS_ORDER)
+    choices_ok = choices_ok and getattr(button, "silent", 0) in (0, 1)
+    ids_ok = all(0 < value <= MAX_ID for value in ids)
+    return chat_ok and choices_ok and ids_ok and 0 <= page <= MAX_PAGE
 
 
 def _managed(kind: type[Subscribe | Unsubscribe]) -> Callable[..., Button]:
@@ -124,12 +181,22 @@ def _managed(kind: type[Subscribe | Unsubscribe]) -> Callable[..., Button]:
     return lambda counter_id, chat=None: kind(counter_id, None if chat is None else -chat)
 
 
+def _setting(kind: type[SubscriptionHears | SubscriptionSilence]) -> Callable[..., Button]:
+    """A factory taking the counter, the choice and, optionally, the chat id unsigned."""
+    return lambda counter_id, choice, chat=None: kind(
+        counter_id, choice, None if chat is None else -chat
+    )
+
+
 _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "pg": ((2,), UploadingsPage),
     "ud": ((2,), UploadingDetail),
+    DETAILS_KIND: ((2,), Details),
     "ln": ((1,), LinkCounter),
     "sb": ((1, 2), _managed(Subscribe)),
     "us": ((1, 2), _managed(Unsubscribe)),
+    "sf": ((2, 3), _setting(SubscriptionHears)),
+    "ss": ((2, 3), _setting(SubscriptionSilence)),
     "tp": ((1,), TokenCountersPage),
     "nop": ((0,), Noop),
 }

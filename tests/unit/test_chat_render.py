@@ -19,7 +19,14 @@ from bot.texts.render import (
     render_uploading,
     render_uploadings,
 )
-from bot.views import PAGE_SIZE, CounterView, UploadingsView, UploadingView, paginate
+from bot.views import (
+    PAGE_SIZE,
+    CounterView,
+    SubscriptionView,
+    UploadingsView,
+    UploadingView,
+    paginate,
+)
 from fakes.telegram_html import parse_html
 
 NAMES = command_names(None, "metrica_calls_bot")
@@ -205,7 +212,8 @@ def test_no_counters_tells_how_to_link_one() -> None:
 
 
 def test_subscriptions_list_only_what_they_are_given() -> None:
-    text = visible(render_subscriptions("en", [CounterView(7, "A", subscribed=True)], NAMES))
+    subscription = SubscriptionView(CounterView(7, "A", subscribed=True))
+    text = visible(render_subscriptions("en", [subscription], NAMES))
     assert "A (7)" in text
     assert "/subscribe" in visible(render_subscriptions("en", [], NAMES))
 
