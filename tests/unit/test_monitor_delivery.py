@@ -6,7 +6,14 @@ import itertools
 
 import pytest
 
-from bot.monitor.delivery import Queued, is_chat_gone, is_entity_error, pack, send_backoff
+from bot.monitor.delivery import (
+    Queued,
+    is_chat_gone,
+    is_entity_error,
+    is_topic_gone,
+    pack,
+    send_backoff,
+)
 from bot.ratewindow import RateWindow
 
 
@@ -54,6 +61,53 @@ def test_a_packed_message_counts_the_most_tried_row():
     rows = [Queued(1, "a", "HTML", attempts=0), Queued(2, "b", "HTML", attempts=3)]
 
     assert pack(5, "group", rows).attempts == 3
+
+
+def test_rows_for_another_topic_or_with_other_silence_go_in_their_own_message():
+    rows = [
+        Queued(1, "a", "HTML", 0, thread_id=7),
+        Queued(2, "b", "HTML", 0, thread_id=7),
+        Queued(3, "c", "HTML", 0, thread_id=None),
+    ]
+    assert pack(5, "supergroup", rows).ids == (1, 2)
+    assert pack(5, "supergroup", rows).thread_id == 7
+    assert pack(5, "supergroup", rows[2:]).thread_id is None
+
+    loud_then_silent = [queued(1), Queued(2, "b", "HTML", 0, silent=True)]
+    assert pack(5, "group", loud_then_silent).ids == (1,)
+    assert pack(5, "group", loud_then_silent[1:]).silent is True
+
+
+def test_at_most_one_packed_row_brings_buttons_so_none_is_ambiguous():
+    details = (("🔎 Details", "dt:1:1"),)
+    rows = [
+        queued(1),
+        Queued(2, "b", "HTML", 0, buttons=details),
+        queued(3),
+        Queued(4, "d", "HTML", 0, buttons=(("🔎 Details", "dt:1:4"),)),
+    ]
+
+    delivery = pack(5, "group", rows)
+
+    assert delivery.ids == (1, 2, 3)
+    assert delivery.buttons == details
+    assert pack(5, "group", rows[3:]).ids == (4,)
+
+
+def test_buttons_are_laid_out_three_to_a_row():
+    buttons = tuple((f"#{n}", f"dt:1:{n}") for n in range(1, 6))
+    delivery = pack(5, "group", [Queued(1, "a", "HTML", 0, buttons=buttons)])
+
+    assert [len(row) for row in delivery.keyboard] == [3, 2]
+    assert pack(5, "group", [queued(1)]).keyboard == []
+
+
+def test_a_deleted_or_closed_topic_is_recognised():
+    assert is_topic_gone("Bad Request: message thread not found")
+    assert is_topic_gone("Bad Request: TOPIC_CLOSED")
+    assert is_topic_gone("Bad Request: TOPIC_DELETED")
+    assert not is_topic_gone("Bad Request: chat not found")
+    assert not is_chat_gone("Bad Request: message thread not found")
 
 
 @pytest.mark.parametrize(
