@@ -61,6 +61,8 @@ class SubscriptionRepository:
 
     async def change(self, chat_id: int, counter_id: int, **values: Any) -> None:
         """Set columns of one subscription (hears, silent, thread_id, topic_name)."""
+        if not values:
+            return
         await self._session.execute(
             update(Subscription)
             .where(Subscription.chat_id == chat_id, Subscription.counter_id == counter_id)
