@@ -13,6 +13,7 @@ from bot.texts.markup import MESSAGE_LIMIT, fits
 PRIVATE_PACE = timedelta(seconds=1)
 GROUP_PACE = timedelta(seconds=3)
 BUTTONS_PER_ROW = 3
+MAX_PACKED_BUTTONS = 12  # rows packed into one message bring at most this many buttons
 _SEPARATOR = "\n\n"
 
 Button = tuple[str, str]  # label, callback data
@@ -58,11 +59,11 @@ def pack(
     """The oldest rows that fit one message together, in order.
 
     Rows go together only with the same parse mode, topic and silence, while the text stays
-    under the limit, and at most one of them has buttons: a "Details" button must never be
-    ambiguous about which notification it belongs to.
+    under the limit and their buttons (each names its uploading, so merged ones stay clear;
+    the same button twice counts once) number at most MAX_PACKED_BUTTONS.
     """
     first = queued[0]
-    ids, texts, buttons = [first.id], [first.text], first.buttons
+    ids, texts, buttons = [first.id], [first.text], _merged((), first.buttons)
     for row in queued[1:]:
         joined = _SEPARATOR.join([*texts, row.text])
         same = (row.parse_mode, row.thread_id, row.silent) == (
@@ -70,11 +71,12 @@ def pack(
             first.thread_id,
             first.silent,
         )
-        if not same or not fits(joined, limit) or (buttons and row.buttons):
+        merged = _merged(buttons, row.buttons)
+        if not same or not fits(joined, limit) or len(merged) > MAX_PACKED_BUTTONS:
             break
         ids.append(row.id)
         texts.append(row.text)
-        buttons = buttons or row.buttons
+        buttons = merged
     attempts = max(row.attempts for row in queued[: len(ids)])
     return Delivery(
         chat_id,
@@ -87,6 +89,12 @@ def pack(
         first.silent,
         buttons,
     )
+
+
+def _merged(buttons: tuple[Button, ...], more: tuple[Button, ...]) -> tuple[Button, ...]:
+    """Both rows' buttons in order; a button for the same action is kept once."""
+    seen = {data for _, data in buttons}
+    return buttons + tuple(button for button in more if button[1] not in seen)
 
 
 def is_entity_error(message: str) -> bool:

@@ -27,10 +27,14 @@ def chat_language(stored: str | None) -> Language:
 
 
 def details_buttons(lang: str, counter_id: int, ids: Sequence[int]) -> list[ButtonSpec]:
-    """'Details' for one uploading; '#id' for each of several (up to MAX_DETAIL_BUTTONS)."""
+    """'Details #id' for one uploading; '#id' for each of several (up to MAX_DETAIL_BUTTONS).
+
+    Every label names its uploading, so buttons of notices packed into one message stay clear.
+    """
     shown = list(ids[:MAX_DETAIL_BUTTONS])
     if len(shown) == 1:
-        return [(str(t(lang, "button_details")), details_payload(counter_id, shown[0]))]
+        label = t(lang, "button_details", id=shown[0])
+        return [(str(label), details_payload(counter_id, shown[0]))]
     return [
         (
             str(t(lang, "button_details_of", id=uploading_id)),

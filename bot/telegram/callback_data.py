@@ -54,6 +54,35 @@ class Subscribe:
 
 
 @dataclass(frozen=True, slots=True)
+class SubscribeWith:
+    """Subscribe as Subscribe does, keeping the words /subscribe was given (0: not given)."""
+
+    counter_id: int
+    hears: int  # 1..3: HEARS_ORDER[hears - 1]
+    silent: int  # 1: silent, 2: with sound
+    chat_id: int | None = None
+
+    @classmethod
+    def of(
+        cls, counter_id: int, hears: Hears | None, silent: bool | None, chat_id: int | None
+    ) -> SubscribeWith:
+        """The button for /subscribe's words."""
+        hears_code = 0 if hears is None else HEARS_ORDER.index(hears) + 1
+        silent_code = 0 if silent is None else (1 if silent else 2)
+        return cls(counter_id, hears_code, silent_code, chat_id)
+
+    @property
+    def filter(self) -> Hears | None:
+        """The filter asked for, if any."""
+        return HEARS_ORDER[self.hears - 1] if self.hears else None
+
+    @property
+    def silence(self) -> bool | None:
+        """Silent (True), with sound (False), or as it is (None)."""
+        return None if not self.silent else self.silent == 1
+
+
+@dataclass(frozen=True, slots=True)
 class Unsubscribe:
     """Unsubscribe the chat of the button (or `chat_id`) from a counter."""
 
@@ -102,6 +131,7 @@ Button = (
     | Details
     | LinkCounter
     | Subscribe
+    | SubscribeWith
     | Unsubscribe
     | SubscriptionHears
     | SubscriptionSilence
@@ -111,16 +141,29 @@ Button = (
 CHANGING: tuple[type, ...] = (
     LinkCounter,
     Subscribe,
+    SubscribeWith,
     Unsubscribe,
     SubscriptionHears,
     SubscriptionSilence,
 )
-MANAGING: tuple[type, ...] = (Subscribe, Unsubscribe, SubscriptionHears, SubscriptionSilence)
+MANAGING: tuple[type, ...] = (
+    Subscribe,
+    SubscribeWith,
+    Unsubscribe,
+    SubscriptionHears,
+    SubscriptionSilence,
+)
 """Buttons that may name another chat (managed from a private chat), checked when used."""
 REPLYING_SLOWLY: tuple[type, ...] = (Details, LinkCounter)
 """Buttons answered with a new message that waits for Metrica: "typing" goes out first."""
 
-_SHAPE = re.compile(r"([a-z]{2,3})((?::\d{1,19}){0,3})")
+_SHAPE = re.compile(r"([a-z]{2,3})((?::\d{1,19}){0,4})")
+_CHOICES: dict[type, dict[str, int]] = {
+    SubscriptionHears: {"hears": len(HEARS_ORDER)},
+    SubscriptionSilence: {"silent": 2},
+    SubscribeWith: {"hears": len(HEARS_ORDER) + 1, "silent": 3},
+}
+"""The small numbers a button carries: each below its bound."""
 
 
 def encode(button: Button) -> str:
@@ -142,6 +185,8 @@ def encode(button: Button) -> str:
         ):
             kind = "sf" if isinstance(button, SubscriptionHears) else "ss"
             data = f"{kind}:{counter_id}:{choice}" + ("" if chat_id is None else f":{-chat_id}")
+        case SubscribeWith(counter_id, hears, silent, chat_id):
+            data = f"sw:{counter_id}:{hears}:{silent}" + ("" if chat_id is None else f":{-chat_id}")
         case TokenCountersPage(page):
             data = f"tp:{page}"
         case Noop():
@@ -170,8 +215,8 @@ def _in_range(button: Button) -> bool:
     chat_id = getattr(button, "chat_id", None)
     page = getattr(button, "page", 0)
     chat_ok = chat_id is None or -MAX_ID <= chat_id < 0
-    choices_ok = 0 <= getattr(button, "hears", 0) < len(HEARS_ORDER)
-    choices_ok = choices_ok and getattr(button, "silent", 0) in (0, 1)
+    bounds = _CHOICES.get(type(button), {})
+    choices_ok = all(0 <= getattr(button, name) < bound for name, bound in bounds.items())
     ids_ok = all(0 < value <= MAX_ID for value in ids)
     return chat_ok and choices_ok and ids_ok and 0 <= page <= MAX_PAGE
 
@@ -188,6 +233,10 @@ def _setting(kind: type[SubscriptionHears | SubscriptionSilence]) -> Callable[..
     )
 
 
+def _subscribe_with(counter_id: int, hears: int, silent: int, chat: int | None = None) -> Button:
+    return SubscribeWith(counter_id, hears, silent, None if chat is None else -chat)
+
+
 _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "pg": ((2,), UploadingsPage),
     "ud": ((2,), UploadingDetail),
@@ -195,6 +244,7 @@ _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "ln": ((1,), LinkCounter),
     "sb": ((1, 2), _managed(Subscribe)),
     "us": ((1, 2), _managed(Unsubscribe)),
+    "sw": ((3, 4), _subscribe_with),
     "sf": ((2, 3), _setting(SubscriptionHears)),
     "ss": ((2, 3), _setting(SubscriptionSilence)),
     "tp": ((1,), TokenCountersPage),

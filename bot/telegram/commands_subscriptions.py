@@ -7,7 +7,9 @@ from bot.services import subscriptions as service
 from bot.services.chats import ChatRef
 from bot.services.subscriptions import SubscriptionChange
 from bot.telegram.callback_data import (
+    Button,
     Subscribe,
+    SubscribeWith,
     SubscriptionHears,
     SubscriptionSilence,
     Unsubscribe,
@@ -30,17 +32,25 @@ async def subscribe(inv: Invocation) -> None:
     managed = chat.id if inv.target else None
     topic = None if inv.target else inv.topic
     change = SubscriptionChange(args.hears, args.silent, topic)
-    counter_id = args.counter_id or await inv.choose_counter(
-        "pick_subscribe", lambda counter: Subscribe(counter, managed)
-    )
+
+    def button(counter: int) -> Button:
+        if args.hears is None and args.silent is None:
+            return Subscribe(counter, managed)
+        return SubscribeWith.of(counter, args.hears, args.silent, managed)
+
+    counter_id = args.counter_id or await inv.choose_counter("pick_subscribe", button)
     if counter_id is not None:
         await inv.reply(await _subscribed(inv, chat, counter_id, change))
 
 
-async def subscribe_pressed(inv: Invocation, button: Subscribe) -> None:
+async def subscribe_pressed(inv: Invocation, button: Subscribe | SubscribeWith) -> None:
     """A counter picked for /subscribe (in a forum: the topic of the message with the buttons)."""
     chat = await inv.use_target(button.chat_id)
-    change = SubscriptionChange(topic=None if inv.target else inv.topic)
+    topic = None if inv.target else inv.topic
+    if isinstance(button, SubscribeWith):
+        change = SubscriptionChange(button.filter, button.silence, topic)
+    else:
+        change = SubscriptionChange(topic=topic)
     await inv.show(await _subscribed(inv, chat, button.counter_id, change))
 
 
@@ -104,6 +114,7 @@ async def _show_subscriptions(inv: Invocation, chat: ChatRef) -> None:
 
 BUTTONS: ButtonActions = {
     Subscribe: subscribe_pressed,
+    SubscribeWith: subscribe_pressed,
     Unsubscribe: unsubscribe_pressed,
     SubscriptionHears: setting_pressed,
     SubscriptionSilence: setting_pressed,

@@ -231,7 +231,7 @@ MESSAGES: dict[str, str] = {
     "button_filter": "{counter}: {hears} ▸",
     "button_sound_on": "🔔 with sound",
     "button_sound_off": "🔕 silent",
-    "button_details": "🔎 Details",
+    "button_details": "🔎 Details #{id}",
     "button_details_of": "🔎 #{id}",
     "button_add_group": "➕ Add to a group",
     "button_add_channel": "📣 Add to a channel",

@@ -242,7 +242,7 @@ MESSAGES: dict[str, str] = {
     "button_filter": "{counter}: {hears} ▸",
     "button_sound_on": "🔔 со звуком",
     "button_sound_off": "🔕 без звука",
-    "button_details": "🔎 Подробнее",
+    "button_details": "🔎 Подробнее №{id}",
     "button_details_of": "🔎 №{id}",
     "button_add_group": "➕ Добавить в группу",
     "button_add_channel": "📣 Добавить в канал",

@@ -99,6 +99,20 @@ async def test_subscribe_words_in_any_order_change_the_one_subscription_and_say_
     assert len(await subscriptions_rows(chat)) == 1
 
 
+async def test_the_counter_buttons_keep_the_words_and_the_topic(chat: ChatHarness) -> None:
+    await say_in(chat, "/link 101", thread=None)
+    await say_in(chat, "/link 102", thread=None)
+
+    [prompt] = await say_in(chat, "/subscribe final silent", thread=CALLS)
+    assert prompt["message_thread_id"] == CALLS
+    assert [data for _, data in buttons(prompt)] == ["sw:101:2:1", "sw:102:2:1"]
+    await chat.press(FORUM, prompt["message_id"], ANNA, "sw:102:2:1")
+
+    shown = chat.message(FORUM, prompt["message_id"])
+    assert "Подписка оформлена" in shown["text"]
+    assert await subscriptions_rows(chat) == [(FORUM, 102, CALLS, None, "final", True)]
+
+
 async def test_subscriptions_buttons_change_what_it_hears_and_its_sound_for_admins_only(
     chat: ChatHarness,
 ) -> None:

@@ -16,6 +16,7 @@ from bot.monitor.pausing import pause_counter, pause_for_quota
 from bot.monitor.sender import Sender
 from bot.ratewindow import RateWindow
 from bot.storage.db import SessionFactory
+from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from fakes.telegram import FakeTelegram
@@ -123,16 +124,30 @@ async def test_a_notice_about_one_uploading_has_details_and_one_about_several_a_
 ):
     await subscribe(sessions, cipher, [ALL])
     await queue(sessions, [change(1, "PROCESSED")])
+    await send_all(sessions, bot)
     await queue(sessions, [change(n, "MATCHED", old="EXPORTED") for n in range(10, 19)])
     await send_all(sessions, bot)
 
     one, several = telegram.sent(ALL.id)
     details = one["reply_markup"]["inline_keyboard"]
-    assert details == [[{"text": "🔎 Details", "callback_data": f"dt:{SHOP}:1"}]]
+    assert details == [[{"text": "🔎 Details #1", "callback_data": f"dt:{SHOP}:1"}]]
     assert "metrika.yandex.ru/dashboard?id=11" in one["raw_text"]
     labels = [b["text"] for row in several["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == [f"🔎 #{n}" for n in range(10, 16)]
     assert "metrika.yandex.ru" not in several["raw_text"]
+
+
+async def test_notices_waiting_together_go_as_one_message_with_each_ones_buttons(
+    sessions: SessionFactory, cipher: TokenCipher, bot: Bot, telegram: FakeTelegram
+):
+    await subscribe(sessions, cipher, [ALL])
+    await queue(sessions, [change(1, "PROCESSED")])
+    await queue(sessions, [change(2, "MATCHED"), change(3, "MATCHED")])
+    await send_all(sessions, bot)
+
+    [message] = telegram.sent(ALL.id)
+    labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["🔎 Details #1", "🔎 #2", "🔎 #3"]
 
 
 async def test_a_subscription_in_a_topic_is_told_there(
@@ -158,17 +173,24 @@ async def test_a_gone_topic_sends_to_general_with_a_notice_and_moves_the_subscri
         telegram.close_topic(FORUM.id, CALLS)
         telegram.set_bot_can_manage_topics(FORUM.id, False)
     await queue(sessions, [change(1, "PROCESSED")])
-    await queue(sessions, [change(2, "LINKAGE_FAILURE")])
+    async with sessions.begin() as session:  # pending for the topic, not packable with the first
+        await OutboxRepository(session).enqueue(
+            FORUM.id, "silent 2", now=START, thread_id=CALLS, silent=True
+        )
+    await send_all(sessions, bot)
+    await queue(sessions, [change(3, "LINKAGE_FAILURE")])
     await send_all(sessions, bot)
 
-    first, second = telegram.sent(FORUM.id)
+    first, second, third = telegram.sent(FORUM.id)
     assert first["message_thread_id"] is None
     assert "I can no longer write to the topic “Calls”" in first["text"]
     assert "#1" in first["text"]
     assert first["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"dt:{SHOP}:1"
-    assert second["message_thread_id"] is None
-    assert "#2" in second["text"]
-    assert "no longer write" not in second["text"]
+    assert (second["message_thread_id"], second["text"]) == (None, "silent 2")
+    assert second["disable_notification"] is True
+    assert third["message_thread_id"] is None
+    assert "#3" in third["text"]
+    assert "no longer write" not in third["text"]
     async with sessions.begin() as session:
         [subscriber] = await SubscriptionRepository(session).subscribers(SHOP)
     assert subscriber.thread_id is None

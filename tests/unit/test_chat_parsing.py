@@ -11,6 +11,7 @@ from bot.telegram.callback_data import (
     LinkCounter,
     Noop,
     Subscribe,
+    SubscribeWith,
     SubscriptionHears,
     SubscriptionSilence,
     TokenCountersPage,
@@ -191,6 +192,8 @@ BIG = MAX_ID
         SubscriptionHears(BIG, 0, -BIG),
         SubscriptionSilence(101, 1),
         SubscriptionSilence(BIG, 0, -1001234567890),
+        SubscribeWith(101, 3, 2),
+        SubscribeWith(BIG, 0, 1, -BIG),
         TokenCountersPage(3),
         Noop(),
     ],
@@ -225,6 +228,10 @@ def test_every_button_survives_the_round_trip_in_under_64_bytes(button: object) 
         "ss:101:2",
         "ss:101:1:0",
         "sf:101:1:2:3",
+        "sw:101:4:0",
+        "sw:101:0:3",
+        "sw:101:1",
+        "sw:101:1:1:2:3",
     ],
 )
 def test_callback_data_that_is_not_ours_is_refused(data: str | None) -> None:
@@ -238,3 +245,14 @@ def test_the_monitor_writes_details_buttons_the_chat_interface_reads() -> None:
 
 def test_a_filter_button_names_the_filter_it_sets() -> None:
     assert [SubscriptionHears(1, n).filter for n in range(3)] == list(Hears)
+
+
+def test_the_subscribe_words_ride_on_the_counter_buttons() -> None:
+    button = SubscribeWith.of(101, Hears.FAILURES, True, None)
+    assert (button.filter, button.silence) == (Hears.FAILURES, True)
+    assert decode(encode(button)) == button
+    assert (
+        SubscribeWith.of(1, None, False, -5).filter,
+        SubscribeWith.of(1, None, False, -5).silence,
+    ) == (None, False)
+    assert SubscribeWith.of(1, Hears.ALL, None, None).silence is None

@@ -78,20 +78,30 @@ def test_rows_for_another_topic_or_with_other_silence_go_in_their_own_message():
     assert pack(5, "group", loud_then_silent[1:]).silent is True
 
 
-def test_at_most_one_packed_row_brings_buttons_so_none_is_ambiguous():
-    details = (("🔎 Details", "dt:1:1"),)
+def details(*ids: int) -> tuple[tuple[str, str], ...]:
+    return tuple((f"#{n}", f"dt:1:{n}") for n in ids)
+
+
+def test_packed_rows_bring_their_buttons_in_order_each_once():
     rows = [
         queued(1),
-        Queued(2, "b", "HTML", 0, buttons=details),
-        queued(3),
-        Queued(4, "d", "HTML", 0, buttons=(("🔎 Details", "dt:1:4"),)),
+        Queued(2, "b", "HTML", 0, buttons=details(5)),
+        Queued(3, "c", "HTML", 0, buttons=details(5, 6)),
     ]
 
     delivery = pack(5, "group", rows)
 
     assert delivery.ids == (1, 2, 3)
-    assert delivery.buttons == details
-    assert pack(5, "group", rows[3:]).ids == (4,)
+    assert delivery.buttons == details(5, 6)
+
+
+def test_packing_stops_before_too_many_buttons():
+    rows = [
+        Queued(n, "x", "HTML", 0, buttons=details(*range(n * 10, n * 10 + 6))) for n in (1, 2, 3)
+    ]
+
+    assert pack(5, "group", rows).ids == (1, 2)
+    assert len(pack(5, "group", rows).buttons) == 12
 
 
 def test_buttons_are_laid_out_three_to_a_row():

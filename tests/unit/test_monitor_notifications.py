@@ -191,7 +191,7 @@ def test_split_notices_each_carry_their_own_uploadings():
 
 def test_one_uploading_gets_details_and_several_get_a_numbered_button_each_up_to_a_limit():
     [(label, data)] = details_buttons("ru", 101, [5])
-    assert (label, data) == ("🔎 Подробнее", "dt:101:5")
+    assert (label, data) == ("🔎 Подробнее №5", "dt:101:5")
 
     several = details_buttons("en", 101, list(range(1, 20)))
     assert len(several) == MAX_DETAIL_BUTTONS
