@@ -40,10 +40,9 @@ async def subscribe(
     counter_id: int,
     change: SubscriptionChange | None = None,
     *,
-    create: bool = True,
+    create: bool = True,  # False: only change a subscription that exists
 ) -> Subscribed:
-    """Subscribe the chat to a linked counter, or change its subscription (create=False: only
-    change one that exists)."""
+    """Subscribe the chat to a linked counter, or change the subscription it has already."""
     change = change or SubscriptionChange()
     async with services.sessions.begin() as session:
         counters = CounterRepository(session)
