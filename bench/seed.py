@@ -148,7 +148,7 @@ async def seed_database(url: str, plan: WatchPlan, *, chats_per_token: int = 1) 
                 counters.append(_counter(counter_id, index + 1))
                 for chat_id in chat_ids:
                     links.append(_link(chat_id, counter_id, user, index + 1))
-                    subs.append({"chat_id": chat_id, "counter_id": counter_id, "final_only": False})
+                    subs.append({"chat_id": chat_id, "counter_id": counter_id, "hears": "all"})
         for model, rows in (
             (Credential, credentials),
             (Chat, chats),
@@ -280,7 +280,7 @@ async def seed_audience(
         await _insert(conn, Chat, rows)
         await _insert(conn, Counter, [_counter(counter_id, 1)])
         await _insert(conn, ChatCounter, [_link(c, counter_id, owner, 1) for c, _ in chats])
-        subs = [{"chat_id": c, "counter_id": counter_id, "final_only": False} for c, _ in chats]
+        subs = [{"chat_id": c, "counter_id": counter_id, "hears": "all"} for c, _ in chats]
         await _insert(conn, Subscription, subs)
         states = [_state(counter_id, uid, status) for uid, status in uploadings]
         await _insert(conn, UploadingState, states)

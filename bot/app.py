@@ -16,7 +16,7 @@ from bot.monitor.runner import Monitor
 from bot.storage.db import create_engine, create_session_factory
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
-from bot.telegram.menu import set_command_menu
+from bot.telegram.menu import set_command_menu, set_descriptions
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ class _Lifecycle:
         log.info("started as @%s", app.bot.username)
         await self._metrics.start()
         await set_command_menu(app.bot)
+        await set_descriptions(app.bot)
         if self._monitor is None:
             self._monitor = Monitor(self._services, app.bot)
             await self._monitor.start()

@@ -73,6 +73,14 @@ class Counter:
     owner_login: str | None = None
 
 
+class Hears(enum.StrEnum):
+    """What a subscription is told about (the stuck warning reaches every one)."""
+
+    ALL = "all"  # every change
+    FINAL = "final"  # arrivals at PROCESSED or LINKAGE_FAILURE
+    FAILURES = "failures"  # LINKAGE_FAILURE, and final uploadings whose every row was invalid
+
+
 class ChangeKind(enum.StrEnum):
     """What happened to an uploading between two polls."""
 
@@ -88,6 +96,22 @@ class Change:
     kind: ChangeKind
     uploading: Uploading
     old_status: str | None = None
+
+
+def is_failure(uploading: Uploading) -> bool:
+    """Linkage failed, or the uploading finished with not a single valid row."""
+    if uploading.status == Status.LINKAGE_FAILURE:
+        return True
+    return uploading.is_final and uploading.all_rows_invalid
+
+
+def is_heard(hears: Hears, change: Change) -> bool:
+    """Whether a subscription that hears `hears` is told about the change."""
+    if hears is Hears.ALL or change.kind is ChangeKind.STUCK:
+        return True
+    if hears is Hears.FINAL:
+        return change.uploading.is_final
+    return is_failure(change.uploading)
 
 
 def newest_first(uploadings: Iterable[Uploading]) -> list[Uploading]:

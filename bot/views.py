@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from bot.domain import Counter, Uploading
+from bot.domain import Counter, Hears, Uploading
 
 PAGE_SIZE = 10
 T = TypeVar("T")
@@ -97,3 +97,22 @@ class TokenDeleted:
 
     deleted: bool
     chats_told: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionView:
+    """A chat's subscription: the counter, what it hears, its silence and forum topic."""
+
+    counter: CounterView
+    hears: Hears = Hears.ALL
+    silent: bool = False
+    thread_id: int | None = None  # None: General (or a chat without topics)
+    topic_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    """The result of /subscribe or a settings button: the subscription now and before."""
+
+    now: SubscriptionView
+    before: SubscriptionView | None  # None: it is new

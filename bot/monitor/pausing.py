@@ -2,7 +2,8 @@
 
 Each notice is tied to the state change made in the same transaction (a counter paused, a
 token's counters paused): only the transaction that changed the state queues the notice, so
-concurrent processes and repeated errors never repeat it. Why a counter is paused is a
+concurrent processes and repeated errors never repeat it. Notices reach every subscription
+whatever it hears, in its forum topic and with its silence. Why a counter is paused is a
 `PauseReason`; the schedule itself is written by PollingRepository.reschedule.
 """
 
@@ -14,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import PauseReason
-from bot.monitor.notify import chat_language
+from bot.monitor.notify import chat_language, send_to
 from bot.storage.chats import ChatRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository
@@ -42,11 +43,10 @@ async def pause_counter(
     """The counter vanished (GONE) or is out of reach (ACCESS): stop polling it, tell its chats."""
     if not await PollingRepository(session).pause(counter_id, owner, reason):
         return 0
-    outbox = OutboxRepository(session)
     subscribers = await SubscriptionRepository(session).subscribers(counter_id)
     for subscriber in subscribers:
         text = render_counter_paused(chat_language(subscriber.language), counter_id, name, reason)
-        await outbox.enqueue(subscriber.chat_id, text, now=now)
+        await send_to(session, subscriber.destination, text, now=now)
     return len(subscribers)
 
 
@@ -91,18 +91,17 @@ async def _tell_chats(
     *,
     skip: int | None = None,
 ) -> int:
-    """One message per chat listing which of its counters the notice is about."""
+    """One message per chat and topic listing which of its counters the notice is about."""
     if not paused:
         return 0
     names = dict(paused)
-    outbox = OutboxRepository(session)
-    chats = await SubscriptionRepository(session).subscribers_of(names)
-    told = 0
-    for subscriber, counter_ids in chats.items():
-        if subscriber.chat_id == skip:
+    places = await SubscriptionRepository(session).subscribers_of(names)
+    told: set[int] = set()
+    for destination, counter_ids in places.items():
+        if destination.chat_id == skip:
             continue
         counters = [(counter_id, names[counter_id]) for counter_id in counter_ids]
-        text = render(chat_language(subscriber.language), counters)
-        await outbox.enqueue(subscriber.chat_id, text, now=now)
-        told += 1
-    return told
+        text = render(chat_language(destination.language), counters)
+        await send_to(session, destination, text, now=now)
+        told.add(destination.chat_id)
+    return len(told)

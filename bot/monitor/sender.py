@@ -3,7 +3,9 @@
 A message is marked sent right after Telegram confirms it. 429 holds only that chat until
 retry_after; a chat that blocked or removed the bot becomes inactive and its pending messages
 are dropped; a migrated group gets its messages at the new id; HTML Telegram refuses goes out
-again as plain text; network errors and 5xx are retried with backoff.
+again as plain text; network errors and 5xx are retried with backoff. A message for a forum
+topic that was deleted or closed goes to General with a line saying so, and the topic's
+subscriptions move to General.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import metrics
@@ -27,14 +29,18 @@ from bot.monitor.delivery import (
     Queued,
     is_chat_gone,
     is_entity_error,
+    is_topic_gone,
     pack,
     send_backoff,
 )
+from bot.monitor.notify import chat_language
 from bot.ratewindow import RateWindow
 from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
-from bot.storage.outbox import OutboxRepository
-from bot.texts.markup import plain_text
+from bot.storage.outbox import OutboxRepository, decode_buttons
+from bot.storage.subscriptions import SubscriptionRepository
+from bot.texts.markup import fits, plain_text
+from bot.texts.notifications import render_topic_gone
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +86,18 @@ class Sender:
                 rows = await outbox.due_messages(chat_id, now=now, limit=ROWS_PER_CLAIM)
                 if not rows:
                     continue
-                queued = [Queued(r.id, r.text, r.parse_mode, r.attempts) for r in rows]
+                queued = [
+                    Queued(
+                        r.id,
+                        r.text,
+                        r.parse_mode,
+                        r.attempts,
+                        r.thread_id,
+                        r.silent,
+                        decode_buttons(r.buttons),
+                    )
+                    for r in rows
+                ]
                 delivery = pack(chat_id, chat_type, queued)
                 won = await outbox.lease(delivery.ids, self._owner, now + self._lease, now=now)
                 if len(won) < len(delivery.ids):  # another process took some: send only ours
@@ -100,6 +117,9 @@ class Sender:
                 delivery.text,
                 parse_mode=delivery.parse_mode,
                 link_preview_options=_NO_PREVIEW,
+                message_thread_id=delivery.thread_id,
+                disable_notification=delivery.silent,
+                reply_markup=_markup(delivery),
             )
         except ChatMigrated as exc:
             await self._migrated(delivery, exc.new_chat_id)
@@ -175,6 +195,8 @@ class Sender:
                 extra={"chat_id": delivery.chat_id},
             )
             await self.deliver(replace(delivery, text=plain_text(delivery.text), parse_mode=None))
+        elif delivery.thread_id is not None and is_topic_gone(error):
+            await self._topic_gone(delivery, delivery.thread_id, error)
         elif is_chat_gone(error):
             await self._chat_gone(delivery, error)
         else:
@@ -186,3 +208,41 @@ class Sender:
                 error,
                 extra={"chat_id": delivery.chat_id},
             )
+
+    async def _topic_gone(self, delivery: Delivery, thread_id: int, error: str) -> None:
+        """Move the topic's subscriptions and pending messages to General; say so there."""
+        async with self._sessions.begin() as session:
+            names = await SubscriptionRepository(session).move_to_general(
+                delivery.chat_id, thread_id
+            )
+            await OutboxRepository(session).move_thread_to_general(delivery.chat_id, thread_id)
+            chat = await ChatRepository(session).get(delivery.chat_id)
+        name = next((found for found in names if found), None)
+        notice: str = render_topic_gone(
+            chat_language(chat.language if chat else None), thread_id, name
+        )
+        if delivery.parse_mode is None:
+            notice = plain_text(notice)
+        log.warning(
+            "chat %s: topic %s is gone (%s); to General",
+            delivery.chat_id,
+            thread_id,
+            error,
+            extra={"chat_id": delivery.chat_id},
+        )
+        text = f"{notice}\n\n{delivery.text}"
+        if not fits(text):  # the notice goes alone first, the message as it was after it
+            await self.deliver(replace(delivery, ids=(), text=notice, thread_id=None, buttons=()))
+            text = delivery.text
+        await self.deliver(replace(delivery, text=text, thread_id=None))
+
+
+def _markup(delivery: Delivery) -> InlineKeyboardMarkup | None:
+    """The message's buttons, if it has any."""
+    if not delivery.buttons:
+        return None
+    rows = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in delivery.keyboard
+    ]
+    return InlineKeyboardMarkup(rows)

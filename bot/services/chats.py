@@ -20,6 +20,7 @@ class ChatRef:
     type: str
     title: str | None
     user_language: str | None = None
+    is_forum: bool = False  # a supergroup with topics
 
     @property
     def is_private(self) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -124,7 +125,11 @@ class ChatCounter(Base):
 
 
 class Subscription(Base):
-    """A chat that wants to hear about a linked counter's status changes."""
+    """A chat (in one of its forum topics) that wants to hear about a linked counter's changes.
+
+    One per chat and counter: `thread_id` is the forum topic (None: General, or no forum),
+    `hears` what it is told (bot.domain.Hears), `silent` sends without sound.
+    """
 
     __tablename__ = "subscriptions"
     __table_args__ = (
@@ -139,7 +144,10 @@ class Subscription(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     counter_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
-    final_only: Mapped[bool] = mapped_column(default=False)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    topic_name: Mapped[str | None] = mapped_column(String(128))
+    hears: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
+    silent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
 
@@ -171,6 +179,9 @@ class OutboxMessage(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     parse_mode: Mapped[str | None] = mapped_column(String(16), default="HTML")
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic; None: General
+    silent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    buttons: Mapped[str | None] = mapped_column(Text)  # JSON [[label, callback data], ...]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(default=0)

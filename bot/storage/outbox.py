@@ -7,7 +7,8 @@ and its messages leased. One chat is served by one process at a time, in order a
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, or_, select, update
@@ -18,6 +19,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.storage.models import Chat, OutboxMessage
 
 _ERROR_LENGTH = 255
+
+ButtonSpec = tuple[str, str]
+"""An inline button of a queued message: its label and its callback data."""
 
 
 def _pending() -> ColumnElement[bool]:
@@ -31,13 +35,24 @@ class OutboxRepository:
         self._session = session
 
     async def enqueue(
-        self, chat_id: int, text: str, *, now: datetime, parse_mode: str | None = "HTML"
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        now: datetime,
+        parse_mode: str | None = "HTML",
+        thread_id: int | None = None,
+        silent: bool = False,
+        buttons: Sequence[ButtonSpec] = (),
     ) -> OutboxMessage:
-        """Queue a message; the sender delivers it after the transaction commits."""
+        """Queue a message (to a forum topic, silently, with buttons); sent after the commit."""
         message = OutboxMessage(
             chat_id=chat_id,
             text=text,
             parse_mode=parse_mode,
+            thread_id=thread_id,
+            silent=silent,
+            buttons=encode_buttons(buttons),
             created_at=now,
             next_attempt_at=now,
             attempts=0,
@@ -162,6 +177,18 @@ class OutboxRepository:
             .values(chat_id=new_id, lease_owner=None, lease_until=None)
         )
 
+    async def move_thread_to_general(self, chat_id: int, thread_id: int) -> None:
+        """A forum topic is gone: the chat's pending messages for it go to General instead."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.thread_id == thread_id,
+                _pending(),
+            )
+            .values(thread_id=None)
+        )
+
     async def purge(self, before: datetime) -> None:
         """Forget delivered and dropped messages older than `before`; drop those of gone chats."""
         inactive = select(Chat.id).where(Chat.is_active.is_(False))
@@ -176,3 +203,21 @@ class OutboxRepository:
                 OutboxMessage.created_at < before,
             )
         )
+
+
+def encode_buttons(buttons: Sequence[ButtonSpec]) -> str | None:
+    """The stored form of a message's buttons (None for none)."""
+    return json.dumps([list(button) for button in buttons], ensure_ascii=False) if buttons else None
+
+
+def decode_buttons(stored: str | None) -> tuple[ButtonSpec, ...]:
+    """A message's buttons as stored; anything unreadable is no buttons (never lose the text)."""
+    try:
+        loaded = json.loads(stored) if stored else []
+    except ValueError:
+        return ()
+    if not isinstance(loaded, list):
+        return ()
+    return tuple(
+        (str(item[0]), str(item[1])) for item in loaded if isinstance(item, list) and len(item) == 2
+    )

@@ -1,24 +1,43 @@
-"""Subscriptions: which chat hears about which linked counter."""
+"""Subscriptions: which chat (and which of its forum topics) hears about which linked counter."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Chat, Subscription
+from bot.domain import Hears
+from bot.storage.models import Chat, Counter, Subscription
 from bot.storage.upsert import upsert
 
 
 @dataclass(frozen=True, slots=True)
-class Subscriber:
-    """An active chat subscribed to a counter, with what it wants to hear and in which language."""
+class Destination:
+    """Where a message goes: a chat, a forum topic of it (None: General), with sound or not."""
 
     chat_id: int
     language: str | None
-    final_only: bool
+    thread_id: int | None = None
+    silent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """An active chat subscribed to a counter: its language, what it hears, where and how."""
+
+    chat_id: int
+    language: str | None
+    hears: Hears = Hears.ALL
+    silent: bool = False
+    thread_id: int | None = None
+
+    @property
+    def destination(self) -> Destination:
+        """Where its messages go."""
+        return Destination(self.chat_id, self.language, self.thread_id, self.silent)
 
 
 class SubscriptionRepository:
@@ -27,11 +46,43 @@ class SubscriptionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def subscribe(self, chat_id: int, counter_id: int) -> bool:
-        """Subscribe a chat to a counter it has linked; False when it already was."""
-        row = {"chat_id": chat_id, "counter_id": counter_id, "final_only": False}
+    async def subscribe(self, chat_id: int, counter_id: int, **settings: Any) -> bool:
+        """Subscribe a chat to a counter it has linked; False when it already was (unchanged).
+
+        `settings` are the new subscription's columns (hears, silent, thread_id, topic_name).
+        """
+        row = {"chat_id": chat_id, "counter_id": counter_id, **settings}
         keys = ("chat_id", "counter_id")
         return bool(await upsert(self._session, Subscription, [row], keys=keys, update=()))
+
+    async def get(self, chat_id: int, counter_id: int) -> Subscription | None:
+        """The chat's subscription to the counter, read afresh."""
+        return await self._session.get(Subscription, (chat_id, counter_id), populate_existing=True)
+
+    async def change(self, chat_id: int, counter_id: int, **values: Any) -> None:
+        """Set columns of one subscription (hears, silent, thread_id, topic_name)."""
+        if not values:
+            return
+        await self._session.execute(
+            update(Subscription)
+            .where(Subscription.chat_id == chat_id, Subscription.counter_id == counter_id)
+            .values(**values)
+        )
+
+    async def move_to_general(self, chat_id: int, thread_id: int) -> list[str | None]:
+        """A forum topic is gone: its subscriptions move to General; the topic's known names."""
+        names = await self._session.scalars(
+            select(Subscription.topic_name).where(
+                Subscription.chat_id == chat_id, Subscription.thread_id == thread_id
+            )
+        )
+        found = list(names)
+        await self._session.execute(
+            update(Subscription)
+            .where(Subscription.chat_id == chat_id, Subscription.thread_id == thread_id)
+            .values(thread_id=None, topic_name=None)
+        )
+        return found
 
     async def unsubscribe(self, chat_id: int, counter_id: int) -> bool:
         """Remove the subscription; False when there was none."""
@@ -44,12 +95,26 @@ class SubscriptionRepository:
 
     async def of_chat(self, chat_id: int) -> list[int]:
         """Counter ids the chat is subscribed to."""
+        return [subscription.counter_id for subscription in await self.in_chat(chat_id)]
+
+    async def in_chat(self, chat_id: int) -> list[Subscription]:
+        """The chat's subscriptions, by counter id."""
         rows = await self._session.scalars(
-            select(Subscription.counter_id)
+            select(Subscription)
             .where(Subscription.chat_id == chat_id)
             .order_by(Subscription.counter_id)
         )
         return list(rows)
+
+    async def with_counters(self, chat_id: int) -> list[tuple[Subscription, Counter]]:
+        """The chat's subscriptions with their counters, by counter id."""
+        rows = await self._session.execute(
+            select(Subscription, Counter)
+            .join(Counter, Counter.id == Subscription.counter_id)
+            .where(Subscription.chat_id == chat_id)
+            .order_by(Subscription.counter_id)
+        )
+        return [(subscription, counter) for subscription, counter in rows]
 
     async def active_chats(self, counter_id: int) -> list[Chat]:
         """Active chats subscribed to the counter."""
@@ -62,24 +127,52 @@ class SubscriptionRepository:
         return list(rows)
 
     async def subscribers(self, counter_id: int) -> list[Subscriber]:
-        """Active chats subscribed to the counter."""
+        """Active chats subscribed to the counter, with what each hears and where."""
         rows = await self._session.execute(
-            select(Chat.id, Chat.language, Subscription.final_only)
+            select(
+                Chat.id,
+                Chat.language,
+                Subscription.hears,
+                Subscription.silent,
+                Subscription.thread_id,
+            )
             .join(Subscription, Subscription.chat_id == Chat.id)
             .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
             .order_by(Chat.id)
         )
-        return [Subscriber(*row) for row in rows]
+        return [
+            Subscriber(chat_id, language, _hears(hears), silent, thread_id)
+            for chat_id, language, hears, silent, thread_id in rows
+        ]
 
-    async def subscribers_of(self, counter_ids: Iterable[int]) -> dict[Subscriber, list[int]]:
-        """Active chats subscribed to any of the counters, each with which of them."""
+    async def subscribers_of(self, counter_ids: Iterable[int]) -> dict[Destination, list[int]]:
+        """Where subscriptions to any of the counters go, each with which of the counters.
+
+        Account-level notices use it: they reach every subscription whatever it hears, so
+        subscriptions of one chat in one topic (with the same silence) share one message.
+        """
         rows = await self._session.execute(
-            select(Chat.id, Chat.language, Subscription.counter_id)
+            select(
+                Chat.id,
+                Chat.language,
+                Subscription.thread_id,
+                Subscription.silent,
+                Subscription.counter_id,
+            )
             .join(Subscription, Subscription.chat_id == Chat.id)
             .where(Subscription.counter_id.in_(list(counter_ids)), Chat.is_active.is_(True))
             .order_by(Chat.id, Subscription.counter_id)
         )
-        found: dict[Subscriber, list[int]] = {}
-        for chat_id, language, counter_id in rows:
-            found.setdefault(Subscriber(chat_id, language, False), []).append(counter_id)
+        found: dict[Destination, list[int]] = {}
+        for chat_id, language, thread_id, silent, counter_id in rows:
+            key = Destination(chat_id, language, thread_id, silent)
+            found.setdefault(key, []).append(counter_id)
         return found
+
+
+def _hears(stored: str) -> Hears:
+    """A stored filter; an unknown value (a newer version's) hears everything."""
+    try:
+        return Hears(stored)
+    except ValueError:
+        return Hears.ALL

@@ -57,4 +57,4 @@ async def managed_chat(
         raise TargetProblem("user_not_admin", shown)
     if not await is_admin(bot, chat.id, bot.id):
         raise TargetProblem("bot_not_admin", shown)
-    return ChatRef(chat.id, chat.type, chat.title, user_language)
+    return ChatRef(chat.id, chat.type, chat.title, user_language, bool(chat.is_forum))

@@ -1,7 +1,9 @@
-"""Inline button presses: decode, check who pressed, dispatch to the feature's action.
+"""Inline button presses: decode, check who pressed, answer at once, dispatch to the feature.
 
 Each `commands_*` module exports the actions of its buttons (`BUTTONS`) beside its commands;
-this module only decodes the callback data, re-checks the presser and always answers.
+this module only decodes the callback data, re-checks the presser and answers the press before
+the work starts (Telegram's spinner stops at once). A stale button and "admins only" need no
+work and are answered as they are; a failure of the work itself arrives as a message.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from bot.telegram import (
     commands_uploadings,
 )
 from bot.telegram.access import sender_is_admin
-from bot.telegram.callback_data import CHANGING, Button, Noop, Subscribe, Unsubscribe, decode
+from bot.telegram.callback_data import (
+    CHANGING,
+    MANAGING,
+    REPLYING_SLOWLY,
+    Button,
+    Noop,
+    decode,
+)
 from bot.telegram.context import BotContext
 from bot.telegram.invocation import ButtonActions, Invocation, invocation
 from bot.texts.markup import plain_text, truncate
@@ -38,7 +47,7 @@ _ACTIONS: ButtonActions = {
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    """Decode, check who pressed, act, and always answer the query."""
+    """Decode and check who pressed; answer the press; then act."""
     query = update.callback_query
     if query is None:
         return
@@ -47,18 +56,23 @@ async def on_button(update: Update, context: BotContext) -> None:
     if inv is None or button is None:
         await query.answer(plain_text(inv.text("err_stale_button")) if inv else "")
         return
-    try:
-        if isinstance(button, CHANGING) and not await _may_change(inv, button):
-            raise AdminsOnly
-        await _ACTIONS[type(button)](inv, button)
-    except ServiceError as error:
-        await query.answer(truncate(plain_text(inv.failure(error)), ALERT_LIMIT), show_alert=True)
+    if isinstance(button, CHANGING) and not await _may_change(inv, button):
+        text = truncate(plain_text(inv.failure(AdminsOnly())), ALERT_LIMIT)
+        await query.answer(text, show_alert=True)
         return
     await query.answer()
+    if isinstance(button, REPLYING_SLOWLY):
+        inv.start_typing()
+    try:
+        await _ACTIONS[type(button)](inv, button)
+    except ServiceError as error:
+        await inv.reply(inv.failure(error))
+    finally:
+        await inv.typed()
 
 
 async def _may_change(inv: Invocation, button: Button) -> bool:
     """A chat managed from here is checked when used; this chat needs an admin presser."""
-    if isinstance(button, Subscribe | Unsubscribe) and button.chat_id is not None:
+    if isinstance(button, MANAGING) and getattr(button, "chat_id", None) is not None:
         return True
     return await sender_is_admin(inv.update, inv.context.bot)

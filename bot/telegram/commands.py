@@ -58,6 +58,7 @@ class Command:
     where: Where = Where.ANYWHERE
     in_help: bool = True
     in_group_menu: bool = True
+    slow: bool = False  # its reply waits for Metrica: "typing" is shown meanwhile
 
     @property
     def callback(self) -> Callback:
@@ -72,11 +73,11 @@ async def _help(inv: Invocation) -> None:
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", commands_info.start, None, in_help=False, in_group_menu=False),
-    Command("token", commands_token.token, "usage_token", where=Where.PRIVATE),
-    Command("link", commands_counters.link, "usage_link", who=Who.ADMINS),
+    Command("token", commands_token.token, "usage_token", where=Where.PRIVATE, slow=True),
+    Command("link", commands_counters.link, "usage_link", who=Who.ADMINS, slow=True),
     Command("counters", commands_counters.counters, None),
-    Command("uploadings", commands_uploadings.uploadings, "usage_uploadings"),
-    Command("uploading", commands_uploadings.uploading, "usage_uploading"),
+    Command("uploadings", commands_uploadings.uploadings, "usage_uploadings", slow=True),
+    Command("uploading", commands_uploadings.uploading, "usage_uploading", slow=True),
     Command("subscribe", commands_subscriptions.subscribe, "usage_subscribe", who=Who.ADMINS),
     Command("subscriptions", commands_subscriptions.subscriptions, None),
     Command("unsubscribe", commands_subscriptions.unsubscribe, "usage_unsubscribe", who=Who.ADMINS),
@@ -92,8 +93,13 @@ def private_menu() -> list[Command]:
 
 
 def group_menu() -> list[Command]:
-    """Commands offered in groups: those that work there."""
+    """Commands offered to group admins: those that work there."""
     return [c for c in COMMANDS if c.where is Where.ANYWHERE and c.in_group_menu]
+
+
+def member_menu() -> list[Command]:
+    """Commands offered to other group members: those they may use."""
+    return [c for c in group_menu() if c.who is Who.EVERYONE]
 
 
 def help_text(inv: Invocation) -> Html:
@@ -111,11 +117,15 @@ def _callback(command: Command) -> Callback:
         try:
             if command.who is Who.ADMINS and not await sender_is_admin(update, context.bot):
                 raise AdminsOnly
+            if command.slow and (command.where is Where.ANYWHERE or inv.chat.is_private):
+                inv.start_typing()
             await command.body(inv)
         except ArgumentError:
             await inv.reply(inv.text(command.usage) if command.usage else help_text(inv))
         except ServiceError as error:
             await inv.reply(inv.failure(error))
+        finally:
+            await inv.typed()
 
     callback.__name__ = callback.__qualname__ = f"command_{command.name}"
     return metrics.timed_command(command.name, callback)

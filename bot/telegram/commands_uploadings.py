@@ -1,9 +1,10 @@
-"""/uploadings and /uploading, and their buttons: ◀ ▶ pages and picking the counter."""
+"""/uploadings and /uploading, and their buttons: ◀ ▶ pages, picking the counter, and the
+Details button of notifications."""
 
 from __future__ import annotations
 
 from bot.services.uploadings import uploading_detail, uploadings_page
-from bot.telegram.callback_data import UploadingDetail, UploadingsPage
+from bot.telegram.callback_data import Details, UploadingDetail, UploadingsPage
 from bot.telegram.invocation import ButtonActions, Invocation
 from bot.telegram.keyboards import uploadings_pager
 from bot.telegram.parsing import ArgumentError, parse_counter_args, parse_uploading_args
@@ -53,4 +54,16 @@ async def show_detail(inv: Invocation, button: UploadingDetail) -> None:
     await inv.show(text)
 
 
-BUTTONS: ButtonActions = {UploadingsPage: show_page, UploadingDetail: show_detail}
+async def show_details(inv: Invocation, button: Details) -> None:
+    """A notification's Details: the uploading in full as a new message; the notice stays."""
+    view = await uploading_detail(
+        inv.services, inv.chat.id, inv.user_id, button.counter_id, button.uploading_id
+    )
+    await inv.reply(render_uploading(inv.lang, view))
+
+
+BUTTONS: ButtonActions = {
+    UploadingsPage: show_page,
+    UploadingDetail: show_detail,
+    Details: show_details,
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.telegram.context import BotContext
 from bot.telegram.invocation import language, reply
@@ -26,9 +26,12 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     try:
         text = t(await language(update, context), "error_internal")
-        if update.callback_query is not None:
+        if update.callback_query is None:
+            await reply(update, text)
+            return
+        try:
             await update.callback_query.answer(plain_text(text), show_alert=True)
-        else:
+        except BadRequest:  # the press was answered before the work began: say it in the chat
             await reply(update, text)
     except (TelegramError, OSError) as exc:  # the chat may be gone; the log already has it
         log.warning("could not report the error to chat %s: %s", update.effective_chat.id, exc)

@@ -2,10 +2,15 @@
 
 A command body (see bot/telegram/commands.py) or a button action receives an `Invocation` and
 may raise ArgumentError (the reply is the command's usage) or a ServiceError (one sentence).
+
+In a forum every answer goes to the topic the command (or the pressed message) is in: Telegram
+sends a message without `message_thread_id` to General when the message it quotes is gone, so
+the thread is always given, never left to the quote.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -33,11 +38,13 @@ from bot.errors import (
 from bot.flood import with_flood_retry
 from bot.services.chats import ChatRef, chat_language
 from bot.services.counters import linked_counters
+from bot.services.subscriptions import Topic
 from bot.telegram.access import managed_chat, posted_as_chat
 from bot.telegram.callback_data import Button
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import counter_choice
 from bot.telegram.parsing import ChatTarget
+from bot.telegram.topics import send_typing, topic_name, topic_thread
 from bot.texts import COMMAND_SUFFIX, MENTIONED_COMMANDS, Html, Language, language_for, t
 from bot.texts.failures import failure_text
 from bot.texts.markup import split_message
@@ -63,6 +70,7 @@ class Invocation:
     user_id: int | None  # None when posted as the chat (channel post, anonymous admin)
     args: list[str] = field(default_factory=list)
     target: ChatRef | None = None  # another chat this command manages
+    _typing: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     @property
     def services(self) -> Services:
@@ -105,8 +113,28 @@ class Invocation:
         self.target = await managed_chat(bot, self.require_user(), target, self.chat.user_language)
         return self.target
 
+    @property
+    def topic(self) -> Topic | None:
+        """Where in a forum this was sent: a topic, or General; None outside forums."""
+        if not self.chat.is_forum:
+            return None
+        thread_id = topic_thread(self.update)
+        return Topic(thread_id, topic_name(self.update) if thread_id is not None else None)
+
+    def start_typing(self) -> None:
+        """Show "typing" while the work goes on; it never holds the work up (see `typed`)."""
+        chat = self.update.effective_chat
+        if chat is not None and self._typing is None:
+            self._typing = asyncio.create_task(send_typing(chat, topic_thread(self.update)))
+
+    async def typed(self) -> None:
+        """Wait for the "typing" action, so it never arrives after the answer."""
+        if self._typing is not None:
+            await self._typing
+
     async def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
-        """Answer in this chat."""
+        """Answer in this chat (in its forum topic)."""
+        await self.typed()
         return await reply(self.update, text, markup)
 
     async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -115,6 +143,7 @@ class Invocation:
         if query is None:
             await self.reply(text, markup)
             return
+        await self.typed()
         try:
             await query.edit_message_text(
                 text,
@@ -179,7 +208,8 @@ def chat_ref(update: Update) -> ChatRef | None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return None
-    return ChatRef(chat.id, chat.type, chat.title, user.language_code if user else None)
+    language = user.language_code if user else None
+    return ChatRef(chat.id, chat.type, chat.title, language, bool(chat.is_forum))
 
 
 async def language(update: Update, context: BotContext) -> Language:
@@ -194,13 +224,17 @@ async def language(update: Update, context: BotContext) -> Language:
 async def reply(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    """Answer in the update's chat as HTML, in parts when too long; buttons go on the last."""
+    """Answer in the update's chat (and forum topic) as HTML, in parts when too long.
+
+    Buttons go on the last part.
+    """
     chat, message = update.effective_chat, update.effective_message
     if chat is None:
         return None
     quote = None
     if chat.type != Chat.PRIVATE and message is not None and update.callback_query is None:
         quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    thread_id = topic_thread(update)
     parts = split_message(text)
     sent: Message | None = None
     for index, part in enumerate(parts):
@@ -213,6 +247,7 @@ async def reply(
                 reply_markup=markup if last else None,
                 reply_parameters=quote if index == 0 else None,
                 link_preview_options=NO_PREVIEW,
+                message_thread_id=thread_id,
             )
         )
     return sent

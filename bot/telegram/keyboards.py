@@ -1,4 +1,4 @@
-"""Inline keyboards: ◀ ▶ paging and one button per counter."""
+"""Inline keyboards: ◀ ▶ paging, one button per counter, subscription settings, adding the bot."""
 
 from __future__ import annotations
 
@@ -8,17 +8,26 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.callback_data import (
+    HEARS_ORDER,
     Button,
     LinkCounter,
     Noop,
+    SubscriptionHears,
+    SubscriptionSilence,
     TokenCountersPage,
     UploadingsPage,
     encode,
 )
+from bot.texts import t
+from bot.texts.markup import plain_text
 from bot.texts.render import counter_button
-from bot.views import CounterView, Page
+from bot.views import CounterView, Page, SubscriptionView
 
 MAX_BUTTONS = 50  # Telegram allows 100 per keyboard; a longer list is unreadable anyway
+ADDED_PAYLOAD = "added"  # /start payload of the "add to a group" link
+# Rights the bot asks for when added: delete exposed tokens, post in closed topics, edit pages.
+GROUP_RIGHTS = "delete_messages+manage_topics"
+CHANNEL_RIGHTS = "post_messages+edit_messages+delete_messages"
 
 
 def button(text: str, data: Button) -> InlineKeyboardButton:
@@ -58,3 +67,39 @@ def token_counters(page: Page[CounterView]) -> InlineKeyboardMarkup | None:
     if paging:
         rows.append(paging)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def subscription_settings(
+    lang: str, items: Sequence[SubscriptionView], managed: int | None
+) -> InlineKeyboardMarkup | None:
+    """Per subscription: ▸ the next filter, and 🔔/🔕 switching its sound (shows the state)."""
+    rows = []
+    for item in items[: MAX_BUTTONS // 2]:
+        counter_id = item.counter.id
+        following = (HEARS_ORDER.index(item.hears) + 1) % len(HEARS_ORDER)
+        hears = t(lang, f"hears_{item.hears}")
+        label = t(lang, "button_filter", counter=counter_button(item.counter), hears=hears)
+        sound = t(lang, "button_sound_off" if item.silent else "button_sound_on")
+        rows.append(
+            [
+                button(plain_text(label), SubscriptionHears(counter_id, following, managed)),
+                button(
+                    plain_text(sound),
+                    SubscriptionSilence(counter_id, 0 if item.silent else 1, managed),
+                ),
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def add_bot(lang: str, bot_username: str) -> InlineKeyboardMarkup:
+    """Links that add the bot to a group or a channel, asking for the rights it needs."""
+    base = f"https://t.me/{bot_username}"
+    group = f"{base}?startgroup={ADDED_PAYLOAD}&admin={GROUP_RIGHTS}"
+    channel = f"{base}?startchannel&admin={CHANNEL_RIGHTS}"
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(plain_text(t(lang, "button_add_group")), url=group)],
+            [InlineKeyboardButton(plain_text(t(lang, "button_add_channel")), url=channel)],
+        ]
+    )

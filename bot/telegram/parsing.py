@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.domain import Hears
+
 MAX_ID = 2**63 - 1
 CALLBACK_LIMIT = 64
 TOKEN_DELETE_WORDS = frozenset({"delete", "remove", "удалить"})
+SILENCE_WORDS = {"silent": True, "loud": False}  # `loud` undoes `silent`
 
 ChatTarget = int | str  # a -100… chat id, or '@username'
 
@@ -28,6 +31,16 @@ class CounterArgs:
 
     counter_id: int | None
     target: ChatTarget | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeArgs:
+    """`[counter_id] [all|final|failures] [silent|loud] [chat]`, in any order; None: not given."""
+
+    counter_id: int | None
+    target: ChatTarget | None
+    hears: Hears | None
+    silent: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,27 @@ def parse_counter_args(args: list[str]) -> CounterArgs:
         else:
             raise ArgumentError(arg)
     return CounterArgs(counter_id, target)
+
+
+def parse_subscribe_args(args: list[str]) -> SubscribeArgs:
+    """/subscribe's words (each at most once, any case, any order); ArgumentError otherwise."""
+    hears: Hears | None = None
+    silent: bool | None = None
+    rest: list[str] = []
+    for arg in args:
+        word = arg.lower()
+        if word in set(Hears):
+            if hears is not None:
+                raise ArgumentError("one filter at most")
+            hears = Hears(word)
+        elif word in SILENCE_WORDS:
+            if silent is not None:
+                raise ArgumentError("silent or loud, once")
+            silent = SILENCE_WORDS[word]
+        else:
+            rest.append(arg)
+    counter = parse_counter_args(rest)
+    return SubscribeArgs(counter.counter_id, counter.target, hears, silent)
 
 
 def required_counter(args: CounterArgs) -> int:

@@ -25,7 +25,8 @@ MESSAGES: dict[str, str] = {
     "help_uploadings": "{uploadings_cmd} <code>[counter]</code>: call uploadings, newest first",
     "help_uploading": "{uploading_cmd} <code>&lt;id&gt; [counter]</code>: one uploading in full",
     "help_subscribe": (
-        "{subscribe_cmd} <code>[counter] [@channel]</code>: notify about status changes"
+        "{subscribe_cmd} <code>[counter] [all|final|failures] [silent] [@channel]</code>: "
+        "notify about status changes (sent in a forum topic: to that topic)"
     ),
     "help_unsubscribe": "{unsubscribe_cmd} <code>[counter]</code>: stop notifications",
     "help_subscriptions": "{subscriptions_cmd}: this chat's subscriptions",
@@ -61,8 +62,11 @@ MESSAGES: dict[str, str] = {
     "usage_uploadings": "Usage: {uploadings_cmd} <code>[counter id]</code>.",
     "usage_uploading": "Usage: {uploading_cmd} <code>&lt;uploading id&gt; [counter id]</code>.",
     "usage_subscribe": (
-        "Usage: {subscribe_cmd} <code>[counter id]</code>; from a private chat also "
-        "<code>[@channel or -100… id]</code>."
+        "Usage: {subscribe_cmd} <code>[counter id] [all|final|failures] [silent|loud]</code>, "
+        "in any order; from a private chat also <code>[@channel or -100… id]</code>.\n"
+        "<code>all</code>: every status change; <code>final</code>: only PROCESSED and "
+        "LINKAGE_FAILURE; <code>failures</code>: only failures; <code>silent</code>: without "
+        "sound. Sent in a forum topic, notifications go to that topic."
     ),
     "usage_unsubscribe": "Usage: {unsubscribe_cmd} <code>[counter id]</code>.",
     "usage_lang": "Usage: {lang_cmd} <code>ru</code> or {lang_cmd} <code>en</code>.",
@@ -191,10 +195,56 @@ MESSAGES: dict[str, str] = {
     "pick_subscribe": "Subscribe to which counter {where}?",
     "pick_unsubscribe": "Unsubscribe from which counter {where}?",
     "subscribed": (
-        "🔔 Subscribed: messages will come {where} when an uploading of {counter} changes "
-        "status. Uploadings that exist now are not reported."
+        "🔔 Subscribed: messages about uploadings of {counter} will come {where}{place}: "
+        "{hears}{silence}. Uploadings that exist now are not reported."
     ),
-    "subscribed_already": "Already subscribed to {counter} {where}.",
+    "subscribed_already": (
+        "Already subscribed to {counter} {where}{place}: {hears}{silence}. Nothing changed."
+    ),
+    "subscription_changed": "🔔 The subscription to {counter} {where} changed: {changes}.",
+    "changed_hears": "now {hears} (before: {old})",
+    "changed_silent": "without sound from now on",
+    "changed_loud": "with sound again",
+    "changed_place": "moved to {topic}",
+    "place_topic": " in {topic}",
+    "place_general": " in General",
+    "topic_named": "the topic “{name}”",
+    "topic_numbered": "topic {id}",
+    "topic_general": "General",
+    "hears_all": "every change",
+    "hears_final": "final statuses",
+    "hears_failures": "failures",
+    "hears_all_long": "every status change",
+    "hears_final_long": "only PROCESSED and LINKAGE_FAILURE, and the stuck warning",
+    "hears_failures_long": (
+        "only LINKAGE_FAILURE, uploadings where no row passed validation, and the stuck warning"
+    ),
+    "silence_on": ", without sound",
+    "subscription_silent": "🔕 without sound",
+    "subscription_topic_named": "📌 topic “{name}”",
+    "subscription_topic_numbered": "📌 topic {id}",
+    "subscription_general": "📌 General",
+    "subscriptions_footer": (
+        "Buttons: ▸ changes what a subscription hears, 🔔/🔕 switches its sound. "
+        "{subscribe_cmd} sent in a forum topic moves it there."
+    ),
+    "button_filter": "{counter}: {hears} ▸",
+    "button_sound_on": "🔔 with sound",
+    "button_sound_off": "🔕 silent",
+    "button_details": "🔎 Details #{id}",
+    "button_details_of": "🔎 #{id}",
+    "button_add_group": "➕ Add to a group",
+    "button_add_channel": "📣 Add to a channel",
+    "bot_description": (
+        "I watch Yandex Metrica call-data uploadings and tell your team's chat when their "
+        "status changes (PROCESSED, LINKAGE_FAILURE, stuck ones). Save your Metrica token here "
+        "in private, then link a counter in a group or channel and /subscribe: to the whole "
+        "chat or to one forum topic, every change or only final statuses or failures, with or "
+        "without sound."
+    ),
+    "bot_short_description": (
+        "Yandex Metrica call uploadings: status changes in your team's chat or forum topic."
+    ),
     "unsubscribed": "🔕 Unsubscribed from {counter} {where}.",
     "lang_set": "Language of this chat: English.",
     "menu_start": "What this bot does and how to begin",
@@ -221,11 +271,19 @@ MESSAGES: dict[str, str] = {
     "notify_created": "Created {created}",
     "notify_numbers": "Rows valid: {valid} of {total} · calls: {static} static, {dynamic} dynamic",
     "notify_all_rows_invalid": (
-        "⚠️ Not a single row passed validation: check the file's columns and value formats."
+        "⚠️ Not a single row passed validation: check the CSV columns (a visitor id column "
+        "such as ClientId, UserId or Yclid, and DateTime as a Unix time) and the value formats, "
+        "then upload the file again."
     ),
     "notify_linkage_hint": (
         "Usual causes: the visitor id is unknown to Metrica; the visit was after the call or "
-        "more than 21 days before the upload; calls with StaticCall=1 never link to visits."
+        "more than 21 days before the upload; calls with StaticCall=1 never link to visits. "
+        "Check that the ids come from this counter's site, then upload again."
+    ),
+    "notify_metrica_link": '📈 <a href="{metrica_link}">The counter in Metrica</a>',
+    "notify_topic_gone": (
+        "⚠️ I can no longer write to {topic} (it was deleted or closed), so notifications come "
+        "here, to General, from now on. /subscribe sent in another topic moves them there."
     ),
     "notify_login": " (login <b>{login}</b>)",
     "notify_token_owner": (

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import Change, ChangeKind, PauseReason, Status, Uploading
 from bot.texts import Html, t
-from bot.texts.markup import format_time, number, split_blocks
+from bot.texts.markup import MESSAGE_LIMIT, format_time, number, split_message, telegram_length
 from bot.texts.status import status_label
+
+METRICA_COUNTER_URL = "https://metrika.yandex.ru/dashboard?id={id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One message about a counter's changes and the uploadings it tells about, in order."""
+
+    text: Html
+    uploading_ids: tuple[int, ...]
 
 
 def counter_ref(lang: str, counter_id: int, name: str) -> Html:
@@ -18,10 +29,54 @@ def counter_ref(lang: str, counter_id: int, name: str) -> Html:
     return t(lang, "notify_counter_ref", name=name, id=counter_id)
 
 
+def topic_ref(lang: str, thread_id: int, name: str | None) -> Html:
+    """'the topic “Calls”', or 'topic 7' when Telegram never told its name."""
+    if name:
+        return t(lang, "topic_named", name=name)
+    return t(lang, "topic_numbered", id=thread_id)
+
+
+def render_topic_gone(lang: str, thread_id: int, name: str | None) -> Html:
+    """Above a notification that could not go to its deleted or closed forum topic."""
+    return t(lang, "notify_topic_gone", topic=topic_ref(lang, thread_id, name))
+
+
 def render_changes(lang: str, counter_id: int, name: str, changes: Sequence[Change]) -> list[Html]:
     """One message (or several, each under Telegram's limit) about a counter's changes."""
+    return [notice.text for notice in render_notices(lang, counter_id, name, changes)]
+
+
+def render_notices(
+    lang: str, counter_id: int, name: str, changes: Sequence[Change]
+) -> list[Notice]:
+    """The changes in messages that fit, the header on each; a final status links to Metrica."""
     header = t(lang, "notify_header", counter=counter_ref(lang, counter_id, name))
-    return split_blocks(header, [render_change(lang, change) for change in changes])
+    link = t(lang, "notify_metrica_link", metrica_link=METRICA_COUNTER_URL.format(id=counter_id))
+    # Lengths add up block by block (UTF-16 units, 2 for each blank line between blocks).
+    room = MESSAGE_LIMIT - telegram_length(header) - 2 - telegram_length(link)
+    groups: list[list[tuple[Change, Html]]] = [[]]
+    used = 0
+    for change in changes:
+        block = render_change(lang, change)
+        size = telegram_length(block) + 2
+        if groups[-1] and used + size > room:
+            groups.append([])
+            used = 0
+        groups[-1].append((change, block))
+        used += size
+    notices: list[Notice] = []
+    for group in groups:
+        parts = split_message(_compose(header, link, group))  # a block longer than a message
+        ids = tuple(dict.fromkeys(change.uploading.id for change, _ in group))
+        notices += [Notice(Html(part), ()) for part in parts[:-1]]
+        notices.append(Notice(Html(parts[-1]), ids))
+    return notices
+
+
+def _compose(header: Html, link: Html, blocks: Sequence[tuple[Change, Html]]) -> str:
+    """Header, one block per change, and the Metrica link under any final status."""
+    final = any(c.kind is not ChangeKind.STUCK and c.uploading.is_final for c, _ in blocks)
+    return "\n\n".join([header, *(block for _, block in blocks), *([link] if final else [])])
 
 
 def render_change(lang: str, change: Change) -> Html:

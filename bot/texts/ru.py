@@ -26,7 +26,8 @@ MESSAGES: dict[str, str] = {
     "help_uploadings": "{uploadings_cmd} <code>[счётчик]</code>: загрузки звонков, сначала новые",
     "help_uploading": "{uploading_cmd} <code>&lt;id&gt; [счётчик]</code>: одна загрузка подробно",
     "help_subscribe": (
-        "{subscribe_cmd} <code>[счётчик] [@канал]</code>: уведомлять о смене статусов"
+        "{subscribe_cmd} <code>[счётчик] [all|final|failures] [silent] [@канал]</code>: "
+        "уведомлять о смене статусов (из темы форума: в эту тему)"
     ),
     "help_unsubscribe": "{unsubscribe_cmd} <code>[счётчик]</code>: больше не уведомлять",
     "help_subscriptions": "{subscriptions_cmd}: подписки этого чата",
@@ -66,8 +67,12 @@ MESSAGES: dict[str, str] = {
         "Как пользоваться: {uploading_cmd} <code>&lt;id загрузки&gt; [номер счётчика]</code>."
     ),
     "usage_subscribe": (
-        "Как пользоваться: {subscribe_cmd} <code>[номер счётчика]</code>; из личного чата ещё "
-        "<code>[@канал или id -100…]</code>."
+        "Как пользоваться: {subscribe_cmd} "
+        "<code>[номер счётчика] [all|final|failures] [silent|loud]</code>, в любом порядке; "
+        "из личного чата ещё <code>[@канал или id -100…]</code>.\n"
+        "<code>all</code>: каждая смена статуса; <code>final</code>: только PROCESSED и "
+        "LINKAGE_FAILURE; <code>failures</code>: только ошибки; <code>silent</code>: без звука. "
+        "Команда из темы форума присылает уведомления в эту тему."
     ),
     "usage_unsubscribe": "Как пользоваться: {unsubscribe_cmd} <code>[номер счётчика]</code>.",
     "usage_lang": "Как пользоваться: {lang_cmd} <code>ru</code> или {lang_cmd} <code>en</code>.",
@@ -199,10 +204,58 @@ MESSAGES: dict[str, str] = {
     "pick_subscribe": "На какой счётчик подписаться {where}?",
     "pick_unsubscribe": "От какого счётчика отписаться {where}?",
     "subscribed": (
-        "🔔 Подписка оформлена: сообщения будут приходить {where}, когда у загрузок счётчика "
-        "{counter} меняется статус. Уже существующие загрузки я не присылаю."
+        "🔔 Подписка оформлена: сообщения о загрузках счётчика {counter} будут приходить "
+        "{where}{place}: {hears}{silence}. Уже существующие загрузки я не присылаю."
     ),
-    "subscribed_already": "Подписка на счётчик {counter} {where} уже есть.",
+    "subscribed_already": (
+        "Подписка на счётчик {counter} {where}{place} уже есть: {hears}{silence}. "
+        "Ничего не изменилось."
+    ),
+    "subscription_changed": "🔔 Подписка на счётчик {counter} {where} изменена: {changes}.",
+    "changed_hears": "теперь {hears} (было: {old})",
+    "changed_silent": "теперь без звука",
+    "changed_loud": "снова со звуком",
+    "changed_place": "перенесена в {topic}",
+    "place_topic": ", в {topic}",
+    "place_general": ", в General",
+    "topic_named": "тему «{name}»",
+    "topic_numbered": "тему {id}",
+    "topic_general": "General",
+    "hears_all": "все изменения",
+    "hears_final": "итоговые статусы",
+    "hears_failures": "ошибки",
+    "hears_all_long": "каждая смена статуса",
+    "hears_final_long": "только PROCESSED и LINKAGE_FAILURE и предупреждение о зависшей загрузке",
+    "hears_failures_long": (
+        "только LINKAGE_FAILURE, загрузки, где ни одна строка не прошла проверку, "
+        "и предупреждение о зависшей загрузке"
+    ),
+    "silence_on": ", без звука",
+    "subscription_silent": "🔕 без звука",
+    "subscription_topic_named": "📌 тема «{name}»",
+    "subscription_topic_numbered": "📌 тема {id}",
+    "subscription_general": "📌 General",
+    "subscriptions_footer": (
+        "Кнопки: ▸ меняет, о чём сообщает подписка, 🔔/🔕 включает и выключает звук. "
+        "{subscribe_cmd} из темы форума переносит подписку в эту тему."
+    ),
+    "button_filter": "{counter}: {hears} ▸",
+    "button_sound_on": "🔔 со звуком",
+    "button_sound_off": "🔕 без звука",
+    "button_details": "🔎 Подробнее №{id}",
+    "button_details_of": "🔎 №{id}",
+    "button_add_group": "➕ Добавить в группу",
+    "button_add_channel": "📣 Добавить в канал",
+    "bot_description": (
+        "Я слежу за загрузками звонков в Яндекс Метрику и сообщаю в чат команды, когда меняется "
+        "их статус (PROCESSED, LINKAGE_FAILURE, зависшие загрузки). Сохраните токен Метрики "
+        "здесь, в личном чате, привяжите счётчик в группе или канале и отправьте /subscribe: "
+        "на весь чат или в одну тему форума, обо всех изменениях, только об итогах или только "
+        "об ошибках, со звуком или без."
+    ),
+    "bot_short_description": (
+        "Загрузки звонков в Яндекс Метрику: смена статусов в чате или теме форума команды."
+    ),
     "unsubscribed": "🔕 Подписка на счётчик {counter} {where} отменена.",
     "lang_set": "Язык этого чата: русский.",
     "menu_start": "Что умеет бот и с чего начать",
@@ -232,11 +285,21 @@ MESSAGES: dict[str, str] = {
         "{dynamic} динамических"
     ),
     "notify_all_rows_invalid": (
-        "⚠️ Ни одна строка не прошла проверку: проверьте столбцы файла и форматы значений."
+        "⚠️ Ни одна строка не прошла проверку: проверьте столбцы CSV (идентификатор посетителя: "
+        "ClientId, UserId или Yclid, и DateTime в формате Unix time) и форматы значений, затем "
+        "загрузите файл снова."
     ),
     "notify_linkage_hint": (
         "Частые причины: идентификатор посетителя неизвестен Метрике; визит был после звонка "
-        "или больше чем за 21 день до загрузки; звонки со StaticCall=1 не связываются с визитами."
+        "или больше чем за 21 день до загрузки; звонки со StaticCall=1 не связываются с "
+        "визитами. Проверьте, что идентификаторы собраны на сайте этого счётчика, и загрузите "
+        "файл снова."
+    ),
+    "notify_metrica_link": '📈 <a href="{metrica_link}">Счётчик в Метрике</a>',
+    "notify_topic_gone": (
+        "⚠️ Я больше не могу писать в {topic} (её удалили или закрыли), поэтому уведомления "
+        "теперь приходят сюда, в General. /subscribe, отправленная в другой теме, перенесёт их "
+        "туда."
     ),
     "notify_login": " (логин <b>{login}</b>)",
     "notify_token_owner": (

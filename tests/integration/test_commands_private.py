@@ -222,9 +222,12 @@ async def test_uploadings_of_a_counter_not_linked_here_are_refused(chat: ChatHar
 async def test_a_button_for_a_counter_not_linked_here_is_refused(chat: ChatHarness) -> None:
     await linked(chat, 101)
     [page] = await chat.say(ANNA, ANNA, "/uploadings")
+    before = len(chat.telegram.sent(ANNA))
     answer = await chat.press(ANNA, page["message_id"], ANNA, "pg:102:0")
-    assert answer["show_alert"] is True
-    assert "не привязан" in answer["text"]
+    # Issue 11: the press is answered at once; the refusal arrives as a message.
+    assert "show_alert" not in answer
+    [refusal] = chat.telegram.sent(ANNA)[before:]
+    assert "не привязан" in refusal["text"]
     stale = await chat.press(ANNA, page["message_id"], ANNA, "pg:abc")
     assert stale["text"] == "Эта кнопка устарела."
 
@@ -338,15 +341,18 @@ async def test_an_unexpected_failure_still_gets_one_sentence_never_silence(
     assert "Что-то пошло не так" in chat.telegram.sent(ANNA)[-1]["text"]
 
 
-async def test_a_daily_quota_spent_during_paging_is_an_alert(chat: ChatHarness) -> None:
+async def test_a_daily_quota_spent_during_paging_is_said_in_a_message(chat: ChatHarness) -> None:
     for number in range(1, 15):
         chat.metrica.add_uploading(101, id=number)
     await linked(chat, 101)
     [page] = await chat.say(ANNA, ANNA, "/uploadings")
     chat.metrica.set_quota(TOKEN, 0)
+    before = len(chat.telegram.sent(ANNA))
     answer = await chat.press(ANNA, page["message_id"], ANNA, "pg:101:1")
-    assert answer["show_alert"] is True
-    assert "00:00 UTC" in answer["text"]
+    # Issue 11: the press is answered at once; the failure arrives as a message.
+    assert "show_alert" not in answer
+    [failure] = chat.telegram.sent(ANNA)[before:]
+    assert "00:00 UTC" in failure["text"]
     assert "1–10 из 14" in chat.message(ANNA, page["message_id"])["text"]
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.db import create_engine
-from bot.storage.migrate import upgrade
+from bot.storage.migrate import alembic_config, upgrade
 from bot.storage.models import Base
+from tests.databases import POSTGRES_URL, postgres_database, sqlite_url
 
 
 async def test_an_empty_database_is_upgraded_to_every_table(engine: AsyncEngine) -> None:
@@ -42,3 +49,58 @@ async def test_sqlite_runs_with_wal_and_foreign_keys(sqlite_database_url: str) -
     await engine.dispose()
     assert journal == "wal"
     assert foreign_keys == 1
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no revision applied)."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    if not POSTGRES_URL:
+        pytest.skip("set TEST_DATABASE_URL=postgresql://... to run PostgreSQL tests")
+    with postgres_database() as url:
+        yield url
+
+
+def _execute(url: str, *statements: str) -> list[tuple[object, ...]]:
+    async def run() -> list[tuple[object, ...]]:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as connection:
+                rows: list[tuple[object, ...]] = []
+                for statement in statements:
+                    result = await connection.execute(text(statement))
+                    rows = [tuple(row) for row in result] if result.returns_rows else []
+                return rows
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def test_final_only_subscriptions_keep_hearing_final_across_the_0003_migration(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    upgrade(url, "0001")
+    _execute(
+        url,
+        "INSERT INTO chats (id, type, is_active) VALUES (-1, 'group', true), (-2, 'group', true)",
+        "INSERT INTO counters (id, name, site, has_baseline, is_hot, failures) "
+        "VALUES (7, 'A', '', false, false, 0)",
+        "INSERT INTO chat_counters (chat_id, counter_id, linked_by) VALUES (-1, 7, 1), (-2, 7, 1)",
+        "INSERT INTO subscriptions (chat_id, counter_id, final_only) "
+        "VALUES (-1, 7, true), (-2, 7, false)",
+    )
+
+    upgrade(url)
+    rows = _execute(
+        url,
+        "SELECT chat_id, hears, silent, thread_id FROM subscriptions ORDER BY chat_id DESC",
+    )
+    assert rows == [(-1, "final", False, None), (-2, "all", False, None)]
+
+    command.downgrade(alembic_config(url), "0001")
+    rows = _execute(url, "SELECT chat_id, final_only FROM subscriptions ORDER BY chat_id DESC")
+    assert rows == [(-1, True), (-2, False)]

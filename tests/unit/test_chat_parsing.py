@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain import Hears
+from bot.payloads import details_payload
 from bot.telegram.callback_data import (
+    Details,
     LinkCounter,
     Noop,
     Subscribe,
+    SubscribeWith,
+    SubscriptionHears,
+    SubscriptionSilence,
     TokenCountersPage,
     Unsubscribe,
     UploadingDetail,
@@ -19,12 +25,14 @@ from bot.telegram.parsing import (
     MAX_ID,
     ArgumentError,
     CounterArgs,
+    SubscribeArgs,
     UploadingArgs,
     is_token_delete,
     looks_like_token,
     parse_chat_target,
     parse_counter_args,
     parse_positive_id,
+    parse_subscribe_args,
     parse_uploading_args,
     required_counter,
 )
@@ -131,6 +139,40 @@ def test_token_delete_is_recognised_in_both_languages() -> None:
     assert not is_token_delete([])
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], SubscribeArgs(None, None, None, None)),
+        (["101"], SubscribeArgs(101, None, None, None)),
+        (["final", "101"], SubscribeArgs(101, None, Hears.FINAL, None)),
+        (["SILENT", "Failures"], SubscribeArgs(None, None, Hears.FAILURES, True)),
+        (["@team_news", "all", "loud", "7"], SubscribeArgs(7, "@team_news", Hears.ALL, False)),
+        (["silent", "-1001234567890", "101"], SubscribeArgs(101, -1001234567890, None, True)),
+    ],
+)
+def test_subscribe_words_come_in_any_order_and_any_case(
+    args: list[str], expected: SubscribeArgs
+) -> None:
+    assert parse_subscribe_args(args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["final", "failures"],
+        ["all", "ALL"],
+        ["silent", "loud"],
+        ["silent", "silent"],
+        ["quiet"],
+        ["101", "102"],
+        ["final", "everything"],
+    ],
+)
+def test_subscribe_refuses_a_word_twice_or_an_unknown_one(args: list[str]) -> None:
+    with pytest.raises(ArgumentError):
+        parse_subscribe_args(args)
+
+
 BIG = MAX_ID
 
 
@@ -145,6 +187,13 @@ BIG = MAX_ID
         Subscribe(BIG, -1001234567890),
         Unsubscribe(101),
         Unsubscribe(101, -BIG),
+        Details(BIG, BIG),
+        SubscriptionHears(101, 2),
+        SubscriptionHears(BIG, 0, -BIG),
+        SubscriptionSilence(101, 1),
+        SubscriptionSilence(BIG, 0, -1001234567890),
+        SubscribeWith(101, 3, 2),
+        SubscribeWith(BIG, 0, 1, -BIG),
         TokenCountersPage(3),
         Noop(),
     ],
@@ -172,7 +221,38 @@ def test_every_button_survives_the_round_trip_in_under_64_bytes(button: object) 
         "ln:9223372036854775808",
         "nop:1",
         "pg:101:1 ",
+        "dt:101",
+        "dt:101:0",
+        "sf:101",
+        "sf:101:3",
+        "ss:101:2",
+        "ss:101:1:0",
+        "sf:101:1:2:3",
+        "sw:101:4:0",
+        "sw:101:0:3",
+        "sw:101:1",
+        "sw:101:1:1:2:3",
     ],
 )
 def test_callback_data_that_is_not_ours_is_refused(data: str | None) -> None:
     assert decode(data) is None
+
+
+def test_the_monitor_writes_details_buttons_the_chat_interface_reads() -> None:
+    assert decode(details_payload(101, 5)) == Details(101, 5)
+    assert encode(Details(101, 5)) == details_payload(101, 5)
+
+
+def test_a_filter_button_names_the_filter_it_sets() -> None:
+    assert [SubscriptionHears(1, n).filter for n in range(3)] == list(Hears)
+
+
+def test_the_subscribe_words_ride_on_the_counter_buttons() -> None:
+    button = SubscribeWith.of(101, Hears.FAILURES, True, None)
+    assert (button.filter, button.silence) == (Hears.FAILURES, True)
+    assert decode(encode(button)) == button
+    assert (
+        SubscribeWith.of(1, None, False, -5).filter,
+        SubscribeWith.of(1, None, False, -5).silence,
+    ) == (None, False)
+    assert SubscribeWith.of(1, Hears.ALL, None, None).silence is None

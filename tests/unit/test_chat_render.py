@@ -8,18 +8,28 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.domain import Uploading, newest_first
+from bot.domain import Hears, Uploading, newest_first
 from bot.telegram.invocation import command_names
+from bot.texts import Html
 from bot.texts.markup import MESSAGE_LIMIT, format_time, plain_text, split_message, truncate
 from bot.texts.render import (
     counter_button,
     counter_label,
     render_counters,
+    render_subscribed,
     render_subscriptions,
     render_uploading,
     render_uploadings,
 )
-from bot.views import PAGE_SIZE, CounterView, UploadingsView, UploadingView, paginate
+from bot.views import (
+    PAGE_SIZE,
+    CounterView,
+    Subscribed,
+    SubscriptionView,
+    UploadingsView,
+    UploadingView,
+    paginate,
+)
 from fakes.telegram_html import parse_html
 
 NAMES = command_names(None, "metrica_calls_bot")
@@ -205,7 +215,8 @@ def test_no_counters_tells_how_to_link_one() -> None:
 
 
 def test_subscriptions_list_only_what_they_are_given() -> None:
-    text = visible(render_subscriptions("en", [CounterView(7, "A", subscribed=True)], NAMES))
+    subscription = SubscriptionView(CounterView(7, "A", subscribed=True))
+    text = visible(render_subscriptions("en", [subscription], NAMES))
     assert "A (7)" in text
     assert "/subscribe" in visible(render_subscriptions("en", [], NAMES))
 
@@ -249,3 +260,60 @@ def test_a_single_line_too_long_is_cut_into_plain_escaped_parts() -> None:
 
 def test_plain_text_drops_tags_and_unescapes() -> None:
     assert plain_text("<b>a &amp; b</b> <a href='x'>c</a>") == "a & b c"
+
+
+SHOP = CounterView(101, "Shop", "shop.example", subscribed=True)
+HERE = Html("here")
+
+
+def subscription(**fields: object) -> SubscriptionView:
+    return SubscriptionView(SHOP, **fields)  # type: ignore[arg-type]
+
+
+def test_a_new_subscription_says_where_what_it_hears_and_whether_silently() -> None:
+    made = Subscribed(
+        subscription(hears=Hears.FINAL, silent=True, thread_id=7, topic_name="Calls"), None
+    )
+
+    text = visible(render_subscribed("en", made, HERE, forum=True))
+
+    assert text.startswith("🔔 Subscribed")
+    assert "here in the topic “Calls”" in text
+    assert "only PROCESSED and LINKAGE_FAILURE" in text
+    assert "without sound" in text
+
+
+def test_general_is_named_only_in_a_forum() -> None:
+    made = Subscribed(subscription(), None)
+
+    assert "in General" in visible(render_subscribed("en", made, HERE, forum=True))
+    assert "General" not in visible(render_subscribed("en", made, HERE, forum=False))
+
+
+def test_subscribing_again_says_what_changed_or_that_nothing_did() -> None:
+    before = subscription(thread_id=7, topic_name="Calls")
+    after = subscription(hears=Hears.FAILURES, silent=True, thread_id=9)
+
+    changed = visible(render_subscribed("en", Subscribed(after, before), HERE, forum=True))
+    same = visible(render_subscribed("ru", Subscribed(before, before), HERE, forum=True))
+    general = visible(render_subscribed("en", Subscribed(subscription(), before), HERE, forum=True))
+
+    assert "now failures (before: every change)" in changed
+    assert "without sound from now on" in changed
+    assert "moved to topic 9" in changed
+    assert "Ничего не изменилось" in same
+    assert "тему «Calls»" in same
+    assert "moved to General" in general
+
+
+def test_subscriptions_show_filter_silence_and_topic() -> None:
+    items = [
+        subscription(hears=Hears.FINAL, silent=True, thread_id=7, topic_name="<Calls>"),
+        SubscriptionView(CounterView(202, "Blog", subscribed=True)),
+    ]
+
+    text = visible(render_subscriptions("en", items, NAMES, forum=True))
+
+    assert "final statuses · 🔕 without sound · 📌 topic “<Calls>”" in text
+    assert "every change · 📌 General" in text
+    assert "📌" not in visible(render_subscriptions("en", items[1:], NAMES))

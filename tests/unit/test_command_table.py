@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.commands import COMMANDS, Where, group_menu, private_menu
+from bot.telegram.commands import COMMANDS, Where, Who, group_menu, member_menu, private_menu
 from bot.texts import MENTIONED_COMMANDS, en, ru
 
 NAMES = [command.name for command in COMMANDS]
@@ -37,3 +37,17 @@ def test_private_only_commands_stay_out_of_the_group_menu() -> None:
     assert "start" not in in_groups
     assert {c.name for c in COMMANDS if c.where is Where.PRIVATE}.isdisjoint(in_groups)
     assert [c.name for c in private_menu()] == NAMES
+
+
+def test_group_members_are_offered_only_what_they_may_use_and_admins_the_rest() -> None:
+    members = {command.name for command in member_menu()}
+    admins = {command.name for command in group_menu()}
+    assert members == {c.name for c in group_menu() if c.who is Who.EVERYONE}
+    assert {"link", "unlink", "subscribe", "unsubscribe", "lang"} <= admins - members
+    assert members < admins
+
+
+@pytest.mark.parametrize("catalog", [en.MESSAGES, ru.MESSAGES])
+def test_the_descriptions_fit_telegrams_limits(catalog: dict[str, str]) -> None:
+    assert 0 < len(catalog["bot_description"]) <= 512
+    assert 0 < len(catalog["bot_short_description"]) <= 120

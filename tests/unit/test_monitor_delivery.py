@@ -6,7 +6,14 @@ import itertools
 
 import pytest
 
-from bot.monitor.delivery import Queued, is_chat_gone, is_entity_error, pack, send_backoff
+from bot.monitor.delivery import (
+    Queued,
+    is_chat_gone,
+    is_entity_error,
+    is_topic_gone,
+    pack,
+    send_backoff,
+)
 from bot.ratewindow import RateWindow
 
 
@@ -54,6 +61,63 @@ def test_a_packed_message_counts_the_most_tried_row():
     rows = [Queued(1, "a", "HTML", attempts=0), Queued(2, "b", "HTML", attempts=3)]
 
     assert pack(5, "group", rows).attempts == 3
+
+
+def test_rows_for_another_topic_or_with_other_silence_go_in_their_own_message():
+    rows = [
+        Queued(1, "a", "HTML", 0, thread_id=7),
+        Queued(2, "b", "HTML", 0, thread_id=7),
+        Queued(3, "c", "HTML", 0, thread_id=None),
+    ]
+    assert pack(5, "supergroup", rows).ids == (1, 2)
+    assert pack(5, "supergroup", rows).thread_id == 7
+    assert pack(5, "supergroup", rows[2:]).thread_id is None
+
+    loud_then_silent = [queued(1), Queued(2, "b", "HTML", 0, silent=True)]
+    assert pack(5, "group", loud_then_silent).ids == (1,)
+    assert pack(5, "group", loud_then_silent[1:]).silent is True
+
+
+def details(*ids: int) -> tuple[tuple[str, str], ...]:
+    return tuple((f"#{n}", f"dt:1:{n}") for n in ids)
+
+
+def test_packed_rows_bring_their_buttons_in_order_each_once():
+    rows = [
+        queued(1),
+        Queued(2, "b", "HTML", 0, buttons=details(5)),
+        Queued(3, "c", "HTML", 0, buttons=details(5, 6)),
+    ]
+
+    delivery = pack(5, "group", rows)
+
+    assert delivery.ids == (1, 2, 3)
+    assert delivery.buttons == details(5, 6)
+
+
+def test_packing_stops_before_too_many_buttons():
+    rows = [
+        Queued(n, "x", "HTML", 0, buttons=details(*range(n * 10, n * 10 + 6))) for n in (1, 2, 3)
+    ]
+
+    assert pack(5, "group", rows).ids == (1, 2)
+    assert len(pack(5, "group", rows).buttons) == 12
+
+
+def test_buttons_are_laid_out_three_to_a_row():
+    buttons = tuple((f"#{n}", f"dt:1:{n}") for n in range(1, 6))
+    delivery = pack(5, "group", [Queued(1, "a", "HTML", 0, buttons=buttons)])
+
+    assert [len(row) for row in delivery.keyboard] == [3, 2]
+    assert pack(5, "group", [queued(1)]).keyboard == []
+
+
+def test_a_deleted_or_closed_topic_is_recognised():
+    assert is_topic_gone("Bad Request: message thread not found")
+    assert is_topic_gone("Bad Request: TOPIC_CLOSED")
+    assert is_topic_gone("Bad Request: TOPIC_DELETED")
+    assert not is_topic_gone("Bad Request: chat not found")
+    assert not is_chat_gone("Bad Request: message thread not found")
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,18 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain import Change, ChangeKind, PauseReason, Uploading
+from bot.monitor.notify import MAX_DETAIL_BUTTONS, details_buttons
 from bot.texts import LANGUAGES, en, placeholders, ru
 from bot.texts.markup import MESSAGE_LIMIT, format_time, plain_text, telegram_length
 from bot.texts.notifications import (
     render_change,
     render_changes,
     render_counter_paused,
+    render_notices,
     render_quota,
     render_token_chat,
     render_token_owner,
+    render_topic_gone,
 )
 from fakes.telegram_html import parse_html
 
@@ -117,6 +120,8 @@ def test_every_notice_is_html_telegram_accepts(lang: str):
         render_quota(lang, [(1, "Shop")], datetime(2026, 11, 21, tzinfo=UTC)),
         render_counter_paused(lang, 1, "Shop", PauseReason.GONE),
         render_counter_paused(lang, 1, "Shop", PauseReason.ACCESS),
+        render_topic_gone(lang, 7, "<Calls> & co"),
+        render_topic_gone(lang, 7, None),
     ]
     for text in texts:
         parse_html(text)  # raises like Telegram's "can't parse entities"
@@ -145,3 +150,56 @@ def test_times_are_shown_in_utc():
 
 def test_plain_text_fallback_drops_tags_and_decodes_entities():
     assert plain_text("<b>Shop</b> &lt;x&gt; &amp; y") == "Shop <x> & y"
+
+
+def test_a_notice_names_the_uploadings_it_tells_about_once_each_in_order():
+    changes = [
+        Change(ChangeKind.NEW, processed(id=5, status="UPLOADED")),
+        status_change(processed(id=3)),
+        Change(ChangeKind.STUCK, processed(id=5, status="MATCHED")),
+    ]
+
+    [notice] = render_notices("en", 1, "Shop", changes)
+
+    assert notice.uploading_ids == (5, 3)
+
+
+def test_a_final_status_links_to_the_counter_in_metrica_once_per_message():
+    [final] = render_notices(
+        "en", 12345, "Shop", [status_change(processed()), status_change(processed(id=2))]
+    )
+    [moving] = render_notices("en", 12345, "Shop", [status_change(processed(status="MATCHED"))])
+    [stuck] = render_notices(
+        "en", 12345, "Shop", [Change(ChangeKind.STUCK, processed(status="MATCHED"))]
+    )
+
+    assert final.text.count("https://metrika.yandex.ru/dashboard?id=12345") == 1
+    assert "metrika.yandex.ru" not in moving.text
+    assert "metrika.yandex.ru" not in stuck.text
+
+
+def test_split_notices_each_carry_their_own_uploadings():
+    changes = [status_change(processed(id=n, comment="x" * 250)) for n in range(60)]
+
+    notices = render_notices("en", 1, "Shop", changes)
+
+    assert len(notices) > 1
+    assert [i for notice in notices for i in notice.uploading_ids] == list(range(60))
+    assert all(telegram_length(notice.text) <= MESSAGE_LIMIT for notice in notices)
+    assert all("metrika.yandex.ru" in notice.text for notice in notices)
+
+
+def test_one_uploading_gets_details_and_several_get_a_numbered_button_each_up_to_a_limit():
+    [(label, data)] = details_buttons("ru", 101, [5])
+    assert (label, data) == ("🔎 Подробнее №5", "dt:101:5")
+
+    several = details_buttons("en", 101, list(range(1, 20)))
+    assert len(several) == MAX_DETAIL_BUTTONS
+    assert several[0] == ("🔎 #1", "dt:101:1")
+    assert details_buttons("en", 101, []) == []
+
+
+def test_a_gone_topic_is_named_when_known_and_numbered_otherwise():
+    assert "the topic “Calls”" in render_topic_gone("en", 7, "Calls")
+    assert "topic 7" in render_topic_gone("en", 7, None)
+    assert "тему «Calls»" in render_topic_gone("ru", 7, "Calls")
