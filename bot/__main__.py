@@ -1,49 +1,70 @@
 """python -m bot: read settings, migrate the database, build the app, run it.
 
-Run modes (every one stops cleanly on SIGINT/SIGTERM with exit code 0):
+Run modes (every one stops cleanly on SIGINT/SIGTERM with exit code 0, even during start-up):
 - default: long-poll Telegram for updates, and run the monitor (poller and sender);
-- WEBHOOK_URL set: receive updates on a webhook (WEBHOOK_LISTEN, WEBHOOK_PORT, WEBHOOK_SECRET);
+- WEBHOOK_URL set: receive updates on a webhook (WEBHOOK_LISTEN, WEBHOOK_PORT; requests must
+  carry WEBHOOK_SECRET, or the secret generated into DATA_DIR);
 - RECEIVE_UPDATES=false: only the monitor, for extra processes next to the one receiving updates
   (Telegram lets only one process long-poll a bot).
+
+`python -m bot rotate-key` re-encrypts every stored token with the first BOT_SECRET_KEY.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import sys
-from urllib.parse import urlsplit
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings
+from bot.crypto import split_keys
 from bot.logs import configure_logging
 from bot.monitor.instance import InstanceTag, instance_id
+from bot.serve import StopSignal, serve, webhook_secret
+from bot.services.keys import rotate_keys
 from bot.storage.migrate import upgrade
-from bot.telegram.context import BotApplication
 
 log = logging.getLogger("bot")
+COMMANDS = ("rotate-key",)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run until SIGINT or SIGTERM; exit 2 with one line per problem on bad settings."""
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] not in COMMANDS:
+        print(f"usage: python -m bot [{' | '.join(COMMANDS)}]", file=sys.stderr)
+        return 2
+    stop = StopSignal()
+    stop.install()
     try:
         settings = load_settings()
     except ConfigError as exc:
         for problem in exc.problems:
             print(f"configuration error: {problem}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, _secrets(settings))
+    redactor = configure_logging(settings.log_level, _secrets(settings))
     for handler in logging.getLogger().handlers:
         handler.addFilter(InstanceTag(instance_id()))
     log.info("applying database migrations")
     upgrade(settings.effective_database_url)
+    if args:
+        return asyncio.run(rotate_keys(settings))
+    if stop.requested:
+        log.info("stop signal received during start-up: not starting")
+        return 0
+    secret = webhook_secret(settings)
+    redactor.add(secret)
+    return _run(settings, stop, secret)
+
+
+def _run(settings: Settings, stop: StopSignal, secret: str | None) -> int:
+    """Serve until a stop signal; 1 when Telegram cannot be reached or refuses the token."""
     app = build_application(settings)
     try:
-        _run(app, settings)
+        asyncio.run(serve(app, settings, stop, secret=secret))
     except InvalidToken:
         log.error("Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather")  # noqa: TRY400
         return 1
@@ -54,49 +75,15 @@ def main() -> int:
     return 0
 
 
-def _run(app: BotApplication, settings: Settings) -> None:
-    """Receive updates the configured way (or not at all) until a stop signal."""
-    if settings.webhook_url is not None:
-        url = str(settings.webhook_url)
-        log.info("receiving updates on a webhook at %s", url)
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(url).path.lstrip("/"),
-            webhook_url=url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-            close_loop=False,
-        )
-    elif settings.receive_updates:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    else:
-        log.info("RECEIVE_UPDATES=false: running the monitor only")
-        asyncio.run(_run_monitor_only(app))
-
-
-async def _run_monitor_only(app: BotApplication) -> None:
-    """The lifecycle run_polling gives, without asking Telegram for updates."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        async with app:  # initialize() now, shutdown() on the way out
-            if app.post_init:
-                await app.post_init(app)
-            await stop.wait()
-            if app.post_stop:
-                await app.post_stop(app)
-    finally:
-        if app.post_shutdown:
-            await app.post_shutdown(app)
-
-
 def _secrets(settings: Settings) -> list[str]:
-    values = [settings.telegram_bot_token, settings.bot_secret_key, settings.webhook_secret]
-    return [value.get_secret_value() for value in values if value is not None]
+    """What the logs must never print, known before anything runs."""
+    found = [settings.telegram_bot_token.get_secret_value()]
+    if settings.bot_secret_key is not None:
+        keys = settings.bot_secret_key.get_secret_value()
+        found += [keys, *split_keys(keys)]
+    if settings.webhook_secret is not None:
+        found.append(settings.webhook_secret.get_secret_value())
+    return found
 
 
 if __name__ == "__main__":
