@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.crypto import is_valid_key, split_keys
 
 DEFAULT_DATA_DIR = Path("data")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 MAKE_KEY = (
     "generate one with: python -c "
     "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
@@ -100,6 +102,14 @@ class Settings(BaseSettings):
                 f"must encrypt and decrypt with the same key; {MAKE_KEY}"
             )
         return self
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram sends back only 1-256 characters of A-Z, a-z, 0-9, _ and -."""
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
 
     @field_validator("log_level")
     @classmethod

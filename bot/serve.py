@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-from types import FrameType
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -21,41 +19,10 @@ from telegram.error import TelegramError
 
 from bot.config import Settings
 from bot.crypto import load_or_create_webhook_secret
+from bot.signals import StopSignal
 from bot.telegram.context import BotApplication
 
 log = logging.getLogger("bot")
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-class StopSignal:
-    """SIGINT and SIGTERM from main()'s first line on: a flag until the loop runs, then an event."""
-
-    def __init__(self) -> None:
-        self._requested = False
-        self._event: asyncio.Event | None = None
-
-    @property
-    def requested(self) -> bool:
-        """Whether a stop signal has arrived."""
-        return self._requested or (self._event is not None and self._event.is_set())
-
-    def install(self) -> None:
-        """Catch the signals before anything else runs (migrations included: they finish)."""
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, self._early)
-
-    def _early(self, signum: int, frame: FrameType | None) -> None:
-        self._requested = True
-
-    def attach(self, loop: asyncio.AbstractEventLoop) -> asyncio.Event:
-        """From now on a signal sets the returned event (set already if one came before)."""
-        self._event = asyncio.Event()
-        for signum in STOP_SIGNALS:
-            loop.add_signal_handler(signum, self._event.set)
-        if self._requested:
-            self._event.set()
-        return self._event
 
 
 def webhook_secret(settings: Settings) -> str | None:
@@ -111,7 +78,7 @@ async def _start_receiving(app: BotApplication, settings: Settings, secret: str 
         )
         return True
     url = str(settings.webhook_url)
-    logging.getLogger("tornado.access").addFilter(RefusedWebhookRequests())
+    WebhookRefusals.install()
     log.info("receiving updates on a webhook at %s", url)
     await updater.start_webhook(
         listen=settings.webhook_listen,
@@ -142,16 +109,40 @@ async def _stop(app: BotApplication) -> None:
         await app.post_shutdown(app)
 
 
-class RefusedWebhookRequests(logging.Filter):
-    """Says why the webhook answered 403 (tornado logs only '403 POST /path (ip)')."""
+# PTB's messages for the two refusals, and how the warning words each.
+_REFUSALS = {
+    "Request did not include the secret token": "without the",
+    "Request had the wrong secret token: %s": "with a wrong",
+}
+
+
+class WebhookRefusals(logging.Filter):
+    """PTB notes a request without the right secret token only at DEBUG: say it as a warning.
+
+    It sits on PTB's webhook logger, which is opened to DEBUG for these two lines; its other
+    lines pass only at the level the bot logs at.
+    """
+
+    LOGGER = "telegram.ext.Updater"
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self._level = level
+
+    @classmethod
+    def install(cls) -> None:
+        """Attach to PTB's webhook logger (once per process)."""
+        logger = logging.getLogger(cls.LOGGER)
+        if not any(isinstance(known, cls) for known in logger.filters):
+            logger.addFilter(cls(logging.getLogger().getEffectiveLevel()))
+            logger.setLevel(logging.DEBUG)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Reword tornado's access line of a refused request; other lines pass as they are."""
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 2 and args[0] == 403:
-            record.msg = (
-                "webhook: refused %s: no or wrong X-Telegram-Bot-Api-Secret-Token "
-                "(or not JSON): not from Telegram"
-            )
-            record.args = (args[1],)
+        """Reword a refusal as a warning; let other lines through at the bot's level."""
+        kind = _REFUSALS.get(record.msg) if isinstance(record.msg, str) else None
+        if kind is None:
+            return record.levelno >= self._level
+        record.msg = f"webhook: refused a request {kind} secret token: not from Telegram (403)"
+        record.args = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True

@@ -163,3 +163,9 @@ def test_a_bad_key_among_several_is_named_by_its_position() -> None:
     assert problem.startswith("BOT_SECRET_KEY must be 32 url-safe base64-encoded bytes")
     assert "key 2 of 2" in problem
     assert "hunter2" not in problem
+
+
+def test_a_webhook_secret_telegram_would_refuse_is_named() -> None:
+    [problem] = problems(telegram_bot_token=TOKEN, webhook_secret="has spaces!")
+    assert problem.startswith("WEBHOOK_SECRET must be 1-256 characters of A-Z")
+    assert "has spaces" not in problem
