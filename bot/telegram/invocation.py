@@ -63,6 +63,7 @@ class Invocation:
     user_id: int | None  # None when posted as the chat (channel post, anonymous admin)
     args: list[str] = field(default_factory=list)
     target: ChatRef | None = None  # another chat this command manages
+    message_deleted: bool | None = None  # whether the command's message was deleted (if tried)
 
     @property
     def services(self) -> Services:
