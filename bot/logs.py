@@ -32,7 +32,7 @@ _SEPARATOR = (
 _TOKEN_CHARS = r"(?:[\w\-.~+=]|\\*/|%2[bBfF]|%3[dD])+"  # noqa: S105 - a pattern
 _KEEP_READABLE = r"(?!(?:delete|remove|удалить)\b)"  # /token delete is no secret
 _TOKEN_COMMAND = re.compile(
-    rf"(\\*/token(?:@\w+)?{_SEPARATOR}){_KEEP_READABLE}({_TOKEN_CHARS})", re.IGNORECASE
+    rf"((?:\\*/|%2F)token(?:@\w+)?{_SEPARATOR}){_KEEP_READABLE}({_TOKEN_CHARS})", re.IGNORECASE
 )
 _ESCAPED_SLASH = re.compile(r"\\+/")
 MASK = "***"
