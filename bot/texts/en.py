@@ -103,10 +103,10 @@ MESSAGES: dict[str, str] = {
     ),
     "err_target_private_only": "A chat can be named only in a private chat with me.",
     "err_target_not_found": (
-        "I can't find {chat}: add me there as an admin and check the @name or id."
+        "{chat} is not found, or you are not an admin there. Check the @name or id; "
+        "both you and I must be admins there."
     ),
     "err_target_not_group": "{chat} is not a group or a channel.",
-    "err_target_user_not_admin": "You are not an admin of {chat}.",
     "err_target_bot_not_admin": "I am not an admin of {chat}: make me one first.",
     "err_stale_button": "This button is out of date.",
     "token_private_only": (
