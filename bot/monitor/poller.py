@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import next_utc_midnight, utc_now
 from bot.container import Services
+from bot.crypto import UnreadableToken
 from bot.domain import PauseReason, Uploading
 from bot.metrica import AccessDenied, InvalidToken, MetricaError, NotFound, QuotaExceeded
 from bot.monitor import pausing
@@ -92,6 +93,8 @@ class Poller:
         try:
             token = self._services.cipher.decrypt(job.token_encrypted)
             uploadings = await self._services.metrica.uploadings(token, job.counter_id)
+        except UnreadableToken:
+            await self._unreadable(job)
         except InvalidToken:
             await self._revoked(job)
         except (NotFound, AccessDenied) as exc:
@@ -210,6 +213,20 @@ class Poller:
             )
             await PollingRepository(session).release(job.counter_id, self._owner)
         log.warning("credential %s: Metrica refused the token", job.credential_id)
+        if told:
+            self._on_queued()
+
+    async def _unreadable(self, job: PollJob) -> None:
+        """No key decrypts the token: like a revoked one, it waits for its owner to save it."""
+        now = self._now()
+        async with self._services.sessions.begin() as session:
+            credentials = CredentialRepository(session, self._services.cipher)
+            await credentials.mark_invalid(job.credential_id, now)
+            told = await pausing.pause_for_unreadable_token(
+                session, job.credential_id, job.owner_user_id, now
+            )
+            await PollingRepository(session).release(job.counter_id, self._owner)
+        log.warning("credential %s: no BOT_SECRET_KEY key decrypts its token", job.credential_id)
         if told:
             self._on_queued()
 

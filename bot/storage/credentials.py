@@ -57,8 +57,12 @@ class CredentialRepository:
         return bool(getattr(result, "rowcount", 0))
 
     def token(self, credential: Credential) -> str:
-        """The plain token, for a request to Metrica only."""
+        """The plain token, for a request to Metrica only; UnreadableToken if no key fits."""
         return self._cipher.decrypt(credential.token_encrypted)
+
+    def readable(self, credential: Credential) -> bool:
+        """Whether a configured key decrypts the token."""
+        return self._cipher.readable(credential.token_encrypted)
 
     async def ciphertexts(self, *, after_id: int, limit: int) -> list[tuple[int, bytes]]:
         """(id, encrypted token) of the next credentials by id, for re-encryption."""

@@ -89,6 +89,8 @@ def _deleted_text(inv: Invocation, result: TokenDeleted) -> Html:
 def _state_text(inv: Invocation, state: TokenState) -> Html:
     if not state.saved:
         return inv.text("token_status_none")
+    if not state.readable:
+        return inv.text("token_status_unreadable")
     if state.valid:
         return inv.text("token_status_valid", time=format_time(state.saved_at))
     return inv.text("token_status_revoked", time=format_time(state.revoked_at))

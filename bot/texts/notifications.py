@@ -85,6 +85,11 @@ def render_token_owner(lang: str, login: str | None) -> Html:
     return t(lang, "notify_token_owner", login=who)
 
 
+def render_token_unreadable(lang: str) -> Html:
+    """To the owner of a token no configured key decrypts any more."""
+    return t(lang, "notify_token_unreadable")
+
+
 def render_token_chat(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
     """To a chat whose counters were polled with a token Metrica refused."""
     return t(lang, "notify_token_chat", counters=_counter_list(lang, counters))
