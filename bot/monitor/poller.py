@@ -93,6 +93,9 @@ class Poller:
         try:
             token = self._services.cipher.decrypt(job.token_encrypted)
             uploadings = await self._services.metrica.uploadings(token, job.counter_id)
+            # Inside the error handling: a result the database refuses is a failure too,
+            # backed off like the others instead of escaping with the lease still held.
+            await self._record(job, uploadings)
         except UnreadableToken:
             await self._unreadable(job)
         except InvalidToken:
@@ -108,8 +111,6 @@ class Poller:
         except Exception as exc:
             log.exception("counter %s: polling failed unexpectedly", job.counter_id)
             await self._back_off(job, None, exc)
-        else:
-            await self._record(job, uploadings)
 
     async def _record(self, job: PollJob, uploadings: Sequence[Uploading]) -> None:
         now = self._now()
