@@ -6,16 +6,21 @@ the signal lands at a known step, never by luck of timing.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 from pathlib import Path
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
+from bot.storage.migrate import MIGRATION_LOCK
 from fakes.metrica import FakeMetrica
 from fakes.telegram import FakeTelegram
+from tests.databases import postgres_database, requires_postgres
 from tests.e2e.conftest import SECRET_KEY, BotFactory, BotProcess
-from tests.e2e.test_monitor_processes import free_port
+from tests.e2e.test_monitor_processes import free_port, wait_for
 from tests.monitor_seed import ChatSpec, seed_database
 
 pytestmark = pytest.mark.e2e
@@ -118,3 +123,47 @@ def leases(database: Path) -> list[bool]:
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT lease_owner FROM counters ORDER BY id").fetchall()
     return [owner is not None for (owner,) in rows]
+
+
+@requires_postgres
+def test_a_stop_signal_while_another_process_migrates_exits_cleanly_without_starting(
+    fake_telegram: FakeTelegram, bot_process: BotFactory
+) -> None:
+    with postgres_database() as url:
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        loop = asyncio.new_event_loop()  # the lock's connection lives on this loop
+        holder = loop.run_until_complete(asyncpg.connect(dsn))
+        try:
+            loop.run_until_complete(holder.execute(f"SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+            bot = bot_process({"DATABASE_URL": url}, wait=False)
+            wait_for(lambda: waiting_for_advisory_locks(dsn) == 1, timeout=30)
+            assert bot.process is not None
+            bot.process.send_signal(signal.SIGTERM)
+        finally:
+            loop.run_until_complete(holder.close())  # "the other process" is done migrating
+            loop.close()
+
+        code = bot.wait_exit()
+
+    assert_clean(bot, code)
+    assert "not starting" in bot.log()
+    assert fake_telegram.requests == []
+
+
+def waiting_for_advisory_locks(dsn: str) -> int:
+    """Sessions of the database waiting for an advisory lock."""
+
+    async def count() -> int:
+        connection = await asyncpg.connect(dsn)
+        try:
+            return int(
+                await connection.fetchval(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                    "WHERE l.locktype = 'advisory' AND NOT l.granted "
+                    "AND d.datname = current_database()"
+                )
+            )
+        finally:
+            await connection.close()
+
+    return asyncio.run(count())
