@@ -27,8 +27,8 @@ from bot.texts.notifications import (
     render_token_unreadable,
 )
 
-_CounterNotice = Callable[[str, Sequence[tuple[int, str]]], str]
-"""Renders a notice about some counters in a language."""
+_CounterNotice = Callable[[str, Sequence[tuple[int, str]]], Sequence[str]]
+"""Renders a notice about some counters in a language, as messages that each fit."""
 
 
 async def pause_counter(
@@ -137,7 +137,7 @@ async def _tell_chats(
         if subscriber.chat_id == skip:
             continue
         counters = [(counter_id, names[counter_id]) for counter_id in counter_ids]
-        text = render(chat_language(subscriber.language), counters)
-        await outbox.enqueue(subscriber.chat_id, text, now=now)
+        for text in render(chat_language(subscriber.language), counters):
+            await outbox.enqueue(subscriber.chat_id, text, now=now)
         told += 1
     return told

@@ -84,8 +84,8 @@ async def _tell_chats(
     for chat_id in active:
         chat = await chats.get(chat_id)
         lang = (chat.language if chat else None) or "en"
-        text = render_token_deleted(lang, user_name, by_chat[chat_id])
-        await outbox.enqueue(chat_id, text, now=now)
+        for text in render_token_deleted(lang, user_name, by_chat[chat_id]):
+            await outbox.enqueue(chat_id, text, now=now)
     return len(active)
 
 

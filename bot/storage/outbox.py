@@ -115,6 +115,30 @@ class OutboxRepository:
             .values(sent_at=now, lease_owner=None, lease_until=None)
         )
 
+    async def keep_rest(
+        self,
+        ids: Collection[int],
+        text: str,
+        parse_mode: str | None,
+        *,
+        next_attempt_at: datetime,
+        now: datetime,
+    ) -> None:
+        """The first part of a long message went out: the first row keeps the rest, in order."""
+        first, *others = sorted(ids)
+        await self.mark_sent(others, now)
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == first)
+            .values(
+                text=text,
+                parse_mode=parse_mode,
+                next_attempt_at=next_attempt_at,
+                lease_owner=None,
+                lease_until=None,
+            )
+        )
+
     async def postpone(
         self, chat_id: int, ids: Collection[int], *, until: datetime, error: str, failed: bool
     ) -> None:

@@ -40,7 +40,7 @@ from bot.telegram.keyboards import counter_choice
 from bot.telegram.parsing import ChatTarget
 from bot.texts import COMMAND_SUFFIX, MENTIONED_COMMANDS, Html, Language, language_for, t
 from bot.texts.failures import failure_text
-from bot.texts.markup import split_message
+from bot.texts.markup import shorten, split_message
 from bot.texts.render import where
 
 ONBOARDING_PAYLOAD = "token"  # /start payload of links from groups to the private chat
@@ -118,7 +118,7 @@ class Invocation:
             return
         try:
             await query.edit_message_text(
-                text,
+                shorten(text),
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=NO_PREVIEW,
