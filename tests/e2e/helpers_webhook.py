@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +40,21 @@ class Webhook:
             "WEBHOOK_PORT": str(self.port),
         }
 
+    def wait_listening(self, timeout: float = 30.0) -> None:
+        """Until the bot's webhook server accepts connections (it starts after setWebhook)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                assert time.monotonic() < deadline, f"nothing listens on port {self.port}"
+                time.sleep(0.05)
+            else:
+                return
+
     def post(self, body: bytes, headers: dict[str, str] | None = None) -> int:
-        """POST a raw body to the webhook; the HTTP status."""
+        """POST a raw body to the webhook (once it listens); the HTTP status."""
+        self.wait_listening()
         response = httpx.post(
             f"http://127.0.0.1:{self.port}{self.path}",
             content=body,
