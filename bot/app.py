@@ -9,7 +9,8 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from bot.container import Services
-from bot.crypto import TokenCipher, load_or_create_key
+from bot.crypto import TokenCipher, load_or_create_keys
+from bot.logs import remember_secret
 from bot.metrica import MetricaClient, RequestLedger, RequestLimiter, create_http_client
 from bot.metrics import MetricsEndpoint
 from bot.monitor.runner import Monitor
@@ -25,7 +26,7 @@ def build_services(
     settings: Settings, *, metrica_transport: httpx.AsyncBaseTransport | None = None
 ) -> Services:
     """The shared collaborators: database, cipher, Metrica client."""
-    secret = settings.bot_secret_key.get_secret_value() if settings.bot_secret_key else None
+    keys = load_or_create_keys(settings.secret_keys, settings.data_dir)
     engine = create_engine(settings.effective_database_url)
     http = create_http_client(str(settings.metrica_api_url), transport=metrica_transport)
     ledger = RequestLedger()
@@ -33,7 +34,7 @@ def build_services(
         settings=settings,
         engine=engine,
         sessions=create_session_factory(engine),
-        cipher=TokenCipher(load_or_create_key(secret, settings.data_dir)),
+        cipher=TokenCipher(keys, seen=remember_secret),
         http=http,
         metrica=MetricaClient(http, limiter=RequestLimiter(), ledger=ledger),
         ledger=ledger,

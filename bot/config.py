@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.crypto import is_valid_key
+from bot.crypto import is_valid_key, split_keys
 
 DEFAULT_DATA_DIR = Path("data")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+MAKE_KEY = (
+    "generate one with: python -c "
+    "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+)
 
 
 class ConfigError(Exception):
@@ -74,12 +87,33 @@ class Settings(BaseSettings):
 
     @field_validator("bot_secret_key")
     @classmethod
-    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not is_valid_key(value.get_secret_value()):
+    def _secret_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        """One Fernet key, or several separated by commas (the first encrypts, all decrypt)."""
+        if value is None:
+            return None
+        keys = split_keys(value.get_secret_value())
+        bad = [number for number, key in enumerate(keys, 1) if not is_valid_key(key)]
+        if not keys or bad:
+            which = f" (key {bad[0]} of {len(keys)} is not)" if len(keys) > 1 else ""
+            raise ValueError(f"must be 32 url-safe base64-encoded bytes{which}; {MAKE_KEY}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_key_for_several_processes(self) -> Settings:
+        """PostgreSQL means processes that share tokens: a key file per container would not."""
+        if self.database_url.startswith("postgresql") and self.bot_secret_key is None:
             raise ValueError(
-                "must be 32 url-safe base64-encoded bytes; generate one with: python -c "
-                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+                "BOT_SECRET_KEY is required with a PostgreSQL DATABASE_URL: every process "
+                f"must encrypt and decrypt with the same key; {MAKE_KEY}"
             )
+        return self
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram sends back only 1-256 characters of A-Z, a-z, 0-9, _ and -."""
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
     @field_validator("log_level")
@@ -102,6 +136,13 @@ class Settings(BaseSettings):
         if shape not in LOG_FORMATS:
             raise ValueError("must be text (the default) or json (one JSON object per line)")
         return shape
+
+    @property
+    def secret_keys(self) -> list[bytes]:
+        """The configured keys, first (the one that encrypts) first; [] when unset."""
+        if self.bot_secret_key is None:
+            return []
+        return [key.encode() for key in split_keys(self.bot_secret_key.get_secret_value())]
 
     @property
     def effective_database_url(self) -> str:
@@ -149,8 +190,10 @@ def load_settings(**overrides: object) -> Settings:
 def _describe(error: object) -> str:
     """One sentence for one pydantic error, naming the environment variable."""
     assert isinstance(error, dict)  # noqa: S101 - pydantic's ErrorDetails is a TypedDict
-    name = "_".join(str(part) for part in error.get("loc", ())).upper() or "SETTINGS"
+    name = "_".join(str(part) for part in error.get("loc", ())).upper()
     if error.get("type") == "missing":
         return f"{name} is required but not set"
     message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    if not name:  # a rule over several settings names them itself
+        return message
     return f"{name} {message[0].lower()}{message[1:]}" if message else f"{name} is invalid"

@@ -32,6 +32,7 @@ class PauseReason(enum.StrEnum):
     """Why a counter is not polled: until someone acts, or (QUOTA) until the daily reset."""
 
     REVOKED = "revoked"  # Metrica refused the token that polls it
+    UNREADABLE = "unreadable"  # no configured key decrypts the token that polls it
     GONE = "gone"  # the counter no longer exists
     ACCESS = "access"  # the token lost access to the counter
     QUOTA = "quota"  # the token's daily quota is spent; resumes by itself after 00:00 UTC

@@ -4,6 +4,7 @@ ServiceError
  ├── NoToken            the user has no Yandex token saved
  ├── TokenRevoked       Metrica refuses the saved token (marked invalid)
  ├── TokenRejected      Metrica refused a token just sent with /token
+ ├── TokenUnreadable    the saved token cannot be decrypted with BOT_SECRET_KEY: save it again
  ├── NoAccess           the token may not see this counter
  ├── CounterNotFound    Metrica knows no such counter
  ├── UploadingNotFound  the counter has no such uploading
@@ -39,6 +40,10 @@ class TokenRevoked(ServiceError):
 
 class TokenRejected(ServiceError):
     """Metrica refused the token the user just sent."""
+
+
+class TokenUnreadable(ServiceError):
+    """No configured key decrypts the saved token (the key was lost or replaced)."""
 
 
 class CounterError(ServiceError):

@@ -89,6 +89,7 @@ class TokenState:
     valid: bool = False
     saved_at: datetime | None = None
     revoked_at: datetime | None = None
+    readable: bool = True  # False: no configured key decrypts it; it must be saved again
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ telegram_observe*.py and the records it reads in telegram_records.py.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from typing import Any
 from urllib.parse import unquote
@@ -89,6 +90,7 @@ class FakeTelegram(
         self._failures: list[InjectedFailure] = []
         self._requests: list[tuple[str, dict[str, Any]]] = []
         self._calls: list[CallRecord] = []  # the same calls, with times and outcomes
+        self._held: dict[str, threading.Event] = {}
         self._poll_generation = 0
         self.get_updates_calls = 0
         self.delivered_update_id = 0
@@ -117,6 +119,25 @@ class FakeTelegram(
         with self.lock:
             self._failures.append(InjectedFailure(method, status, description, retry_after, count))
 
+    def hold(self, method: str) -> None:
+        """Calls of `method` are recorded (wait_for_request sees them) but answer only after
+        `release`: a test can act while the bot waits for Telegram, at a point it chose."""
+        with self.lock:
+            self._held.setdefault(method.lower(), threading.Event())
+
+    def release(self, method: str | None = None) -> None:
+        """Let held calls of `method` (of every held method when None) answer."""
+        with self.lock:
+            names = [method.lower()] if method else list(self._held)
+            gates = [self._held.pop(name) for name in names if name in self._held]
+        for gate in gates:
+            gate.set()
+
+    def stop(self) -> None:
+        """Release held calls, then stop serving."""
+        self.release()
+        super().stop()
+
     # --- HTTP ----------------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
         """Serve file downloads, or authenticate, parse parameters, log, then run the method."""
@@ -142,6 +163,9 @@ class FakeTelegram(
             self._calls.append(record)
             self.changed.notify_all()
             failure = take_failure(self._failures, method)
+            gate = self._held.get(method.lower())
+        if gate is not None:
+            gate.wait()
         try:
             if failure is not None:
                 raise failure

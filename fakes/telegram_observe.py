@@ -163,17 +163,18 @@ class Observation:
     ) -> dict[str, Any]:
         """Parameters of the first call of `method` at log index >= after that matches."""
 
-        def find() -> dict[str, Any] | None:
+        def find() -> tuple[dict[str, Any]] | None:
+            # Wrapped: a call without parameters (getMe) has {} for params, which is falsy.
             for name, params in self._requests[after:]:
                 if name.lower() == method.lower() and (predicate is None or predicate(params)):
-                    return params
+                    return (params,)
             return None
 
         found = self.wait_until(find, timeout)
         if found is None:
             seen = [name for name, _ in self.requests[after:]]
             raise AssertionError(f"no {method} call within {timeout}s; calls: {seen}")
-        return dict(found)
+        return dict(found[0])
 
     def _wait_sent(
         self,

@@ -7,11 +7,28 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import HealthCheck, settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.crypto import TokenCipher
 from bot.storage.db import SessionFactory, create_engine, create_session_factory
 from tests.databases import migrated_database
+
+# Property tests are deterministic (the same examples every run, no example database) and
+# free of timing: a loaded machine makes them slower, never red.
+settings.register_profile(
+    "bot",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# `pytest --hypothesis-profile=explore tests/...` searches wider, with fresh random examples.
+settings.register_profile(
+    "explore", parent=settings.get_profile("bot"), derandomize=False, max_examples=2000
+)
+settings.load_profile("bot")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

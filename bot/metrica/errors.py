@@ -15,6 +15,7 @@ Messages come from Metrica or from the client, never from the request: they hold
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -28,6 +29,7 @@ DAILY_QUOTAS = frozenset(
 )
 NO_OBJECT = "No object with specified ID"
 _MAX_MESSAGE = 300
+MAX_RETRY_AFTER = 86_400.0  # a longer (or infinite) Retry-After is read as a day
 
 
 class MetricaError(Exception):
@@ -115,16 +117,23 @@ def retry_after_seconds(response: httpx.Response, now: datetime) -> float | None
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        return _bounded(float(value))
     except ValueError:
         pass
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
+    return _bounded((when - now).total_seconds())
+
+
+def _bounded(seconds: float) -> float | None:
+    """0..MAX_RETRY_AFTER ('inf' and far futures included); None for NaN, which says nothing."""
+    if math.isnan(seconds):
+        return None
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
 def _error_fields(response: httpx.Response) -> tuple[str | None, str] | None:

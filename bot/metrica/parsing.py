@@ -1,8 +1,10 @@
 """Pure, tolerant parsing of Metrica bodies into domain objects.
 
 Unknown fields are ignored and every field but the id (and an uploading's status) is optional;
-a body of the wrong shape raises Unavailable, so an error never reads as an empty list.
-Plain dict access keeps a 10,000-item list fast.
+a body of the wrong shape raises Unavailable, so an error never reads as an empty list. Odd
+values are checked here, once: an id or status no database column can hold is Unavailable; a
+time, quantity or text that makes no sense is unknown (None, '') field by field; NUL characters
+(PostgreSQL refuses them) are dropped. Plain dict access keeps a 10,000-item list fast.
 """
 
 from __future__ import annotations
@@ -13,6 +15,12 @@ from typing import Any
 from bot.domain import Counter, Uploading
 from bot.metrica.errors import Unavailable
 
+MAX_ID = 2**63 - 1  # BIGINT
+STATUS_LENGTH = 64  # uploading_states.status
+TEXT_LENGTH = 255  # counters.name and counters.site
+_MAX_DIGITS = 19
+_MAX_TIME_LENGTH = 64
+
 
 def _unexpected(what: str) -> Unavailable:
     """The error for a body that is not what the contract promises."""
@@ -20,33 +28,43 @@ def _unexpected(what: str) -> Unavailable:
 
 
 def _int(value: Any) -> int | None:
-    """An integer field, accepting numeric strings; anything else is None."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
+    """A whole number from 0 to MAX_ID (it fits a BIGINT), numeric strings too; else None."""
+    if isinstance(value, str) and 0 < len(value) <= _MAX_DIGITS:
         try:
-            return int(value)
+            value = int(value)
         except ValueError:
             return None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return value
     return None
 
 
-def _str(value: Any) -> str | None:
-    """A string field; anything else is None."""
-    return value if isinstance(value, str) else None
+def _str(value: Any, limit: int | None = None) -> str | None:
+    """A string field without NUL characters, cut to `limit`; anything else is None."""
+    if not isinstance(value, str):
+        return None
+    text = value.replace("\x00", "")
+    return text[:limit] if limit is not None else text
 
 
 def parse_time(value: Any) -> datetime | None:
     """An ISO-8601 time ('Z' or an offset; naive means UTC) as an aware UTC datetime, or None."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > _MAX_TIME_LENGTH:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: before year 1 or after 9999 in UTC
         return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+
+
+def _status(value: Any) -> str | None:
+    """An uploading's status as the database stores it, or None."""
+    if isinstance(value, str) and 0 < len(value) <= STATUS_LENGTH and "\x00" not in value:
+        return value
+    return None
 
 
 def _object(body: Any, key: str) -> dict[str, Any]:
@@ -70,9 +88,9 @@ def parse_uploading(item: Any) -> Uploading:
     if not isinstance(item, dict):
         raise _unexpected("uploading is not an object")
     uploading_id = _int(item.get("id"))
-    status = item.get("status")
-    if uploading_id is None or not isinstance(status, str) or not status:
-        raise _unexpected("uploading without id or status")
+    status = _status(item.get("status"))
+    if uploading_id is None or status is None:
+        raise _unexpected("uploading without a usable id or status")
     client_id_type = _str(item.get("client_id_type"))
     return Uploading(
         id=uploading_id,
@@ -103,14 +121,14 @@ def parse_counter(item: Any) -> Counter:
         raise _unexpected("counter is not an object")
     counter_id = _int(item.get("id"))
     if counter_id is None:
-        raise _unexpected("counter without id")
-    site = _str(item.get("site"))
+        raise _unexpected("counter without a usable id")
+    site = _str(item.get("site"), TEXT_LENGTH)
     site2 = item.get("site2")
     if site is None and isinstance(site2, dict):
-        site = _str(site2.get("site"))
+        site = _str(site2.get("site"), TEXT_LENGTH)
     return Counter(
         id=counter_id,
-        name=_str(item.get("name")) or "",
+        name=_str(item.get("name"), TEXT_LENGTH) or "",
         site=site or "",
         status=_str(item.get("status")),
         owner_login=_str(item.get("owner_login")),

@@ -102,6 +102,16 @@ def is_entity_error(message: str) -> bool:
     return "can't parse entities" in message.lower() or "unsupported start tag" in message.lower()
 
 
+def is_too_long(message: str) -> bool:
+    """Telegram counted the message as longer than it allows."""
+    return "message is too long" in message.lower()
+
+
+def pace(chat_type: str) -> timedelta:
+    """The least time between two messages to a chat of this type."""
+    return PRIVATE_PACE if chat_type == "private" else GROUP_PACE
+
+
 def is_chat_gone(message: str) -> bool:
     """A 400 that means the chat no longer exists for the bot."""
     lowered = message.lower()

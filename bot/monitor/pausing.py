@@ -25,10 +25,11 @@ from bot.texts.notifications import (
     render_quota,
     render_token_chat,
     render_token_owner,
+    render_token_unreadable,
 )
 
-_CounterNotice = Callable[[str, Sequence[tuple[int, str]]], str]
-"""Renders a notice about some counters in a language."""
+_CounterNotice = Callable[[str, Sequence[tuple[int, str]]], Sequence[str]]
+"""Renders a notice about some counters in a language, as messages that each fit."""
 
 
 async def pause_counter(
@@ -71,13 +72,47 @@ async def pause_for_revoked_token(
     session: AsyncSession, credential_id: int, owner_user_id: int, login: str | None, now: datetime
 ) -> int:
     """Stop polling with a refused token; its owner and the chats are told, once."""
-    paused = await PollingRepository(session).pause_credential(credential_id, PauseReason.REVOKED)
+    return await _pause_token(
+        session,
+        credential_id,
+        owner_user_id,
+        PauseReason.REVOKED,
+        lambda lang: render_token_owner(lang, login),
+        now=now,
+    )
+
+
+async def pause_for_unreadable_token(
+    session: AsyncSession, credential_id: int, owner_user_id: int, now: datetime
+) -> int:
+    """Stop polling with a token no key decrypts; its owner and the chats are told, once."""
+    return await _pause_token(
+        session,
+        credential_id,
+        owner_user_id,
+        PauseReason.UNREADABLE,
+        render_token_unreadable,
+        now=now,
+    )
+
+
+async def _pause_token(
+    session: AsyncSession,
+    credential_id: int,
+    owner_user_id: int,
+    reason: PauseReason,
+    owner_notice: Callable[[str], str],
+    *,
+    now: datetime,
+) -> int:
+    """Pause the token's counters; if this call paused any, tell its owner and their chats."""
+    paused = await PollingRepository(session).pause_credential(credential_id, reason)
     if not paused:
         return 0
     owner_chat = await ChatRepository(session).get(owner_user_id)
     told = await _tell_chats(session, paused, now, render_token_chat, skip=owner_user_id)
     if owner_chat is not None and owner_chat.is_active:
-        text = render_token_owner(chat_language(owner_chat.language), login)
+        text = owner_notice(chat_language(owner_chat.language))
         await OutboxRepository(session).enqueue(owner_user_id, text, now=now)
         told += 1
     return told
@@ -101,7 +136,7 @@ async def _tell_chats(
         if destination.chat_id == skip:
             continue
         counters = [(counter_id, names[counter_id]) for counter_id in counter_ids]
-        text = render(chat_language(destination.language), counters)
-        await send_to(session, destination, text, now=now)
+        for text in render(chat_language(destination.language), counters):
+            await send_to(session, destination, text, now=now)
         told.add(destination.chat_id)
     return len(told)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from bot import metrics
 from bot.clock import next_utc_midnight, utc_now
 from bot.container import Services
+from bot.crypto import UnreadableToken
 from bot.domain import PauseReason, Uploading
 from bot.metrica import AccessDenied, InvalidToken, MetricaError, NotFound, QuotaExceeded
 from bot.monitor import pausing
@@ -93,6 +94,11 @@ class Poller:
         try:
             token = self._services.cipher.decrypt(job.token_encrypted)
             uploadings = await self._services.metrica.uploadings(token, job.counter_id)
+            # Inside the error handling: a result the database refuses is a failure too,
+            # backed off like the others instead of escaping with the lease still held.
+            await self._record(job, uploadings)
+        except UnreadableToken:
+            await self._unreadable(job)
         except InvalidToken:
             await self._revoked(job)
         except (NotFound, AccessDenied) as exc:
@@ -110,8 +116,6 @@ class Poller:
                 extra={"counter_id": job.counter_id},
             )
             await self._back_off(job, None, exc)
-        else:
-            await self._record(job, uploadings)
 
     async def _record(self, job: PollJob, uploadings: Sequence[Uploading]) -> None:
         now = self._now()
@@ -242,6 +246,20 @@ class Poller:
             job.credential_id,
             extra={"counter_id": job.counter_id, "credential_id": job.credential_id},
         )
+        if told:
+            self._on_queued()
+
+    async def _unreadable(self, job: PollJob) -> None:
+        """No key decrypts the token: like a revoked one, it waits for its owner to save it."""
+        now = self._now()
+        async with self._services.sessions.begin() as session:
+            credentials = CredentialRepository(session, self._services.cipher)
+            await credentials.mark_invalid(job.credential_id, now)
+            told = await pausing.pause_for_unreadable_token(
+                session, job.credential_id, job.owner_user_id, now
+            )
+            await PollingRepository(session).release(job.counter_id, self._owner)
+        log.warning("credential %s: no BOT_SECRET_KEY key decrypts its token", job.credential_id)
         if told:
             self._on_queued()
 

@@ -1,6 +1,7 @@
 """Delivers the outbox to Telegram: paced per chat and overall, every refusal handled per chat.
 
-A message is marked sent right after Telegram confirms it. 429 holds only that chat until
+A message is marked sent right after Telegram confirms it; one too long for a message goes out
+in parts, in order, each paced like a message of its own. 429 holds only that chat until
 retry_after; a chat that blocked or removed the bot becomes inactive and its pending messages
 are dropped; a migrated group gets its messages at the new id; HTML Telegram refuses goes out
 again as plain text; network errors and 5xx are retried with backoff. A message for a forum
@@ -29,7 +30,9 @@ from bot.monitor.delivery import (
     Queued,
     is_chat_gone,
     is_entity_error,
+    is_too_long,
     is_topic_gone,
+    pace,
     pack,
     send_backoff,
 )
@@ -39,12 +42,13 @@ from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
 from bot.storage.outbox import OutboxRepository, decode_buttons
 from bot.storage.subscriptions import SubscriptionRepository
-from bot.texts.markup import fits, plain_text
+from bot.texts.markup import MESSAGE_LIMIT, fits, plain_text, split_message, telegram_length
 from bot.texts.notifications import render_topic_gone
 
 log = logging.getLogger(__name__)
 
 ROWS_PER_CLAIM = 20
+_SHORTEST_SPLIT = 256  # below this a "too long" answer is not about length: give up
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -108,18 +112,21 @@ class Sender:
                 deliveries.append(delivery)
         return deliveries
 
-    async def deliver(self, delivery: Delivery) -> None:
-        """Send one message and record what Telegram said."""
+    async def deliver(self, delivery: Delivery, limit: int = MESSAGE_LIMIT) -> None:
+        """Send one message (the first part of one too long) and record what Telegram said."""
+        parts = (
+            [delivery.text] if fits(delivery.text, limit) else split_message(delivery.text, limit)
+        )
         try:
             await self._rate.acquire()
             await self._bot.send_message(
                 delivery.chat_id,
-                delivery.text,
+                parts[0],
                 parse_mode=delivery.parse_mode,
                 link_preview_options=_NO_PREVIEW,
                 message_thread_id=delivery.thread_id,
                 disable_notification=delivery.silent,
-                reply_markup=_markup(delivery),
+                reply_markup=None if parts[1:] else _markup(delivery),  # buttons on the last
             )
         except ChatMigrated as exc:
             await self._migrated(delivery, exc.new_chat_id)
@@ -129,12 +136,12 @@ class Sender:
         except Forbidden as exc:
             await self._chat_gone(delivery, exc.message)
         except BadRequest as exc:
-            await self._refused(delivery, exc.message)
+            await self._refused(delivery, exc.message, limit)
         except TelegramError as exc:  # network errors, timeouts, 5xx, garbage answers
             delay = send_backoff(delivery.attempts + 1, self._rand())
             await self._postpone(delivery, delay, str(exc), failed=True)
         else:
-            await self._sent(delivery)
+            await (self._sent_part(delivery, parts[1:]) if parts[1:] else self._sent(delivery))
 
     async def _sent(self, delivery: Delivery) -> None:
         async with self._sessions.begin() as session:
@@ -144,6 +151,25 @@ class Sender:
             "sent %d notification(s) to chat %s",
             len(delivery.ids),
             delivery.chat_id,
+            extra={"chat_id": delivery.chat_id},
+        )
+
+    async def _sent_part(self, delivery: Delivery, rest: list[str]) -> None:
+        """A long message's first part is out; the rest waits its turn (paced, in order)."""
+        now = self._now()
+        async with self._sessions.begin() as session:
+            await OutboxRepository(session).keep_rest(
+                delivery.ids,
+                "\n".join(rest),
+                delivery.parse_mode,
+                delivery.buttons,
+                next_attempt_at=now + pace(delivery.chat_type),
+                now=now,
+            )
+        log.info(
+            "sent part of a long message to chat %s; %d more",
+            delivery.chat_id,
+            len(rest),
             extra={"chat_id": delivery.chat_id},
         )
 
@@ -186,7 +212,7 @@ class Sender:
             extra={"chat_id": delivery.chat_id},
         )
 
-    async def _refused(self, delivery: Delivery, error: str) -> None:
+    async def _refused(self, delivery: Delivery, error: str, limit: int) -> None:
         if delivery.parse_mode is not None and is_entity_error(error):
             log.warning(
                 "chat %s: HTML refused (%s); sending plain text",
@@ -194,9 +220,19 @@ class Sender:
                 error,
                 extra={"chat_id": delivery.chat_id},
             )
-            await self.deliver(replace(delivery, text=plain_text(delivery.text), parse_mode=None))
+            plain = replace(delivery, text=plain_text(delivery.text), parse_mode=None)
+            await self.deliver(plain, limit)
         elif delivery.thread_id is not None and is_topic_gone(error):
             await self._topic_gone(delivery, delivery.thread_id, error)
+        elif is_too_long(error) and limit > _SHORTEST_SPLIT:
+            # Telegram counted more than we did: send it in halves instead of dropping it.
+            log.warning(
+                "chat %s: %s; sending it in shorter parts",
+                delivery.chat_id,
+                error,
+                extra={"chat_id": delivery.chat_id},
+            )
+            await self.deliver(delivery, min(limit, telegram_length(delivery.text)) // 2)
         elif is_chat_gone(error):
             await self._chat_gone(delivery, error)
         else:

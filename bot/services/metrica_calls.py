@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utc_now
 from bot.container import Services
-from bot.crypto import TokenCipher
+from bot.crypto import TokenCipher, UnreadableToken
 from bot.errors import (
     CounterNotFound,
     MetricaBusy,
@@ -27,6 +27,7 @@ from bot.errors import (
     ServiceError,
     TokenRejected,
     TokenRevoked,
+    TokenUnreadable,
 )
 from bot.metrica import (
     AccessDenied,
@@ -38,6 +39,7 @@ from bot.metrica import (
 )
 from bot.storage.counters import CounterRepository
 from bot.storage.credentials import CredentialRepository
+from bot.storage.models import Credential
 
 T = TypeVar("T")
 DEFAULT_BUSY_MINUTES = 2
@@ -58,8 +60,8 @@ async def user_token(session: AsyncSession, cipher: TokenCipher, user_id: int) -
     if credential is None:
         raise NoToken
     if not credential.is_valid:
-        raise TokenRevoked
-    return TokenRef(credential.id, credentials.token(credential))
+        raise TokenUnreadable if not credentials.readable(credential) else TokenRevoked
+    return TokenRef(credential.id, _token(credentials, credential))
 
 
 async def link_token(
@@ -71,14 +73,24 @@ async def link_token(
         raise NotLinked(counter_id)
     credentials = CredentialRepository(session, cipher)
     linked = await credentials.get(link.credential_id) if link.credential_id else None
-    if linked is not None and linked.is_valid:
+    if linked is not None and linked.is_valid and credentials.readable(linked):
         return TokenRef(linked.id, credentials.token(linked))
     if user_id is not None:
         try:
             return await user_token(session, cipher, user_id)
         except ServiceError:
             pass
-    raise TokenRevoked if linked is not None else NoToken
+    if linked is None:
+        raise NoToken
+    raise TokenUnreadable if not credentials.readable(linked) else TokenRevoked
+
+
+def _token(credentials: CredentialRepository, credential: Credential) -> str:
+    """The plain token; TokenUnreadable when no configured key decrypts it."""
+    try:
+        return credentials.token(credential)
+    except UnreadableToken:
+        raise TokenUnreadable from None
 
 
 async def call_metrica(

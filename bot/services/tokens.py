@@ -40,10 +40,17 @@ async def token_counters(services: Services, user_id: int) -> list[CounterView]:
 async def token_state(services: Services, user_id: int) -> TokenState:
     """Whether a token is saved and whether Metrica still accepts it."""
     async with services.sessions.begin() as session:
-        credential = await CredentialRepository(session, services.cipher).for_user(user_id)
+        credentials = CredentialRepository(session, services.cipher)
+        credential = await credentials.for_user(user_id)
         if credential is None:
             return TokenState(saved=False)
-        return TokenState(True, credential.is_valid, credential.created_at, credential.revoked_at)
+        return TokenState(
+            True,
+            credential.is_valid,
+            credential.created_at,
+            credential.revoked_at,
+            readable=credentials.readable(credential),
+        )
 
 
 async def delete_token(services: Services, user_id: int, user_name: str) -> TokenDeleted:
@@ -77,8 +84,8 @@ async def _tell_chats(
     for chat_id in active:
         chat = await chats.get(chat_id)
         lang = (chat.language if chat else None) or "en"
-        text = render_token_deleted(lang, user_name, by_chat[chat_id])
-        await outbox.enqueue(chat_id, text, now=now)
+        for text in render_token_deleted(lang, user_name, by_chat[chat_id]):
+            await outbox.enqueue(chat_id, text, now=now)
     return len(active)
 
 

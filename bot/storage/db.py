@@ -17,28 +17,38 @@ from sqlalchemy.ext.asyncio import (
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    `foreign_keys=False` is for migrations only: batch mode rebuilds a table by dropping it,
+    and with foreign keys on that drop cascades to every row that refers to it.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas if foreign_keys else _no_fk_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object, *, foreign_keys: bool = True) -> None:
     """WAL lets readers and the writer work together; foreign keys are off by default."""
     dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event issue BEGIN
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    # Set outside any transaction: inside one SQLite ignores it.
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _no_fk_pragmas(dbapi_connection: Any, record: object) -> None:
+    """The same pragmas with foreign keys off (migrations)."""
+    _sqlite_pragmas(dbapi_connection, record, foreign_keys=False)
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:

@@ -130,6 +130,35 @@ class OutboxRepository:
             .values(sent_at=now, lease_owner=None, lease_until=None)
         )
 
+    async def keep_rest(
+        self,
+        ids: Collection[int],
+        text: str,
+        parse_mode: str | None,
+        buttons: Sequence[ButtonSpec] = (),
+        *,
+        next_attempt_at: datetime,
+        now: datetime,
+    ) -> None:
+        """The first part of a long message went out: the first row keeps the rest, in order.
+
+        The rest keeps the buttons of every row packed into the message: they go on its last part.
+        """
+        first, *others = sorted(ids)
+        await self.mark_sent(others, now)
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == first)
+            .values(
+                text=text,
+                parse_mode=parse_mode,
+                buttons=encode_buttons(buttons),
+                next_attempt_at=next_attempt_at,
+                lease_owner=None,
+                lease_until=None,
+            )
+        )
+
     async def postpone(
         self, chat_id: int, ids: Collection[int], *, until: datetime, error: str, failed: bool
     ) -> None:

@@ -44,17 +44,21 @@ async def sender_is_admin(update: Update, bot: Bot) -> bool:
 async def managed_chat(
     bot: Bot, user_id: int, target: ChatTarget | int, user_language: str | None
 ) -> ChatRef:
-    """A group or channel named from a private chat, where both the user and the bot are admins."""
-    shown = str(target)
+    """A group or channel named from a private chat, where both the user and the bot are admins.
+
+    Until the user is known to be an admin there, failures name the chat only as the user typed
+    it: a chat's title is not for someone outside it (missing and not-admin read the same).
+    """
+    typed = str(target)
     try:
         chat = await bot.get_chat(target)
     except (BadRequest, Forbidden):
-        raise TargetProblem("not_found", shown) from None
-    shown = chat.title or (f"@{chat.username}" if chat.username else str(chat.id))
+        raise TargetProblem("not_found", typed) from None
     if chat.type not in MANAGEABLE_TYPES:
-        raise TargetProblem("not_group", shown)
+        raise TargetProblem("not_group", typed)
     if not await is_admin(bot, chat.id, user_id):
-        raise TargetProblem("user_not_admin", shown)
+        raise TargetProblem("not_found", typed)
     if not await is_admin(bot, chat.id, bot.id):
+        shown = chat.title or (f"@{chat.username}" if chat.username else str(chat.id))
         raise TargetProblem("bot_not_admin", shown)
     return ChatRef(chat.id, chat.type, chat.title, user_language, bool(chat.is_forum))

@@ -59,6 +59,7 @@ class Command:
     in_help: bool = True
     in_group_menu: bool = True
     slow: bool = False  # its reply waits for Metrica: "typing" is shown meanwhile
+    secret_args: bool = False  # the arguments are a secret: hidden before anything else runs
 
     @property
     def callback(self) -> Callback:
@@ -73,7 +74,14 @@ async def _help(inv: Invocation) -> None:
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", commands_info.start, None, in_help=False, in_group_menu=False),
-    Command("token", commands_token.token, "usage_token", where=Where.PRIVATE, slow=True),
+    Command(
+        "token",
+        commands_token.token,
+        "usage_token",
+        where=Where.PRIVATE,
+        slow=True,
+        secret_args=True,
+    ),
     Command("link", commands_counters.link, "usage_link", who=Who.ADMINS, slow=True),
     Command("counters", commands_counters.counters, None),
     Command("uploadings", commands_uploadings.uploadings, "usage_uploadings", slow=True),
@@ -111,9 +119,14 @@ def help_text(inv: Invocation) -> Html:
 
 def _callback(command: Command) -> Callback:
     async def callback(update: Update, context: BotContext) -> None:
+        # Before the chat's row is written or Metrica asked: either may keep a token visible.
+        hidden = (
+            await commands_token.hide_token(update, context.args) if command.secret_args else None
+        )
         inv = await invocation(update, context)
         if inv is None:
             return
+        inv.message_deleted = hidden
         try:
             if command.who is Who.ADMINS and not await sender_is_admin(update, context.bot):
                 raise AdminsOnly

@@ -5,9 +5,10 @@ Also the ◀ ▶ button that pages through the counters a saved token can see.
 
 from __future__ import annotations
 
-from telegram import Message
+from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden
 
+from bot.logs import remember_secret
 from bot.services import tokens
 from bot.telegram import keyboards
 from bot.telegram.callback_data import TokenCountersPage
@@ -36,14 +37,23 @@ async def token(inv: Invocation) -> None:
         await _save(inv, user_id)
 
 
+async def hide_token(update: Update, args: list[str] | None) -> bool | None:
+    """First thing for /token with arguments: mask them in logs, delete the message.
+
+    Whether the message was deleted; None when there was no secret to hide.
+    """
+    if not args or is_token_delete(args):
+        return None
+    for arg in args:
+        remember_secret(arg)
+    return await delete_quietly(update.effective_message)
+
+
 async def _save(inv: Invocation, user_id: int) -> None:
-    """Check and store the token; its message is deleted whatever happens (it is a secret)."""
-    try:
-        if len(inv.args) != 1 or not looks_like_token(inv.args[0]):
-            raise ArgumentError("one token")
-        counters = await tokens.save_token(inv.services, user_id, inv.args[0])
-    finally:
-        await delete_quietly(inv.update.effective_message)
+    """Check and store the token (its message is gone already: see hide_token)."""
+    if len(inv.args) != 1 or not looks_like_token(inv.args[0]):
+        raise ArgumentError("one token")
+    counters = await tokens.save_token(inv.services, user_id, inv.args[0])
     page = paginate(counters, 0)
     text = Html(f"{inv.text('token_saved')}\n\n{render_token_counters(inv.lang, page, inv.names)}")
     await inv.reply(text, keyboards.token_counters(page))
@@ -62,8 +72,7 @@ async def _refuse(inv: Invocation) -> None:
     if not inv.args or is_token_delete(inv.args):
         await inv.reply(inv.text("token_private_only"))
         return
-    deleted = await delete_quietly(inv.update.effective_message)
-    note = inv.text("token_message_deleted" if deleted else "token_message_kept")
+    note = inv.text("token_message_deleted" if inv.message_deleted else "token_message_kept")
     await inv.reply(inv.text("token_exposed", deleted=note))
 
 
@@ -80,6 +89,8 @@ def _deleted_text(inv: Invocation, result: TokenDeleted) -> Html:
 def _state_text(inv: Invocation, state: TokenState) -> Html:
     if not state.saved:
         return inv.text("token_status_none")
+    if not state.readable:
+        return inv.text("token_status_unreadable")
     if state.valid:
         return inv.text("token_status_valid", time=format_time(state.saved_at))
     return inv.text("token_status_revoked", time=format_time(state.revoked_at))

@@ -47,7 +47,7 @@ from bot.telegram.parsing import ChatTarget
 from bot.telegram.topics import send_typing, topic_name, topic_thread
 from bot.texts import COMMAND_SUFFIX, MENTIONED_COMMANDS, Html, Language, language_for, t
 from bot.texts.failures import failure_text
-from bot.texts.markup import split_message
+from bot.texts.markup import shorten, split_message
 from bot.texts.render import where
 
 ONBOARDING_PAYLOAD = "token"  # /start payload of links from groups to the private chat
@@ -70,6 +70,7 @@ class Invocation:
     user_id: int | None  # None when posted as the chat (channel post, anonymous admin)
     args: list[str] = field(default_factory=list)
     target: ChatRef | None = None  # another chat this command manages
+    message_deleted: bool | None = None  # whether the command's message was deleted (if tried)
     _typing: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -146,7 +147,7 @@ class Invocation:
         await self.typed()
         try:
             await query.edit_message_text(
-                text,
+                shorten(text),
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=NO_PREVIEW,

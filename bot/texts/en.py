@@ -81,6 +81,11 @@ MESSAGES: dict[str, str] = {
     "err_token_rejected": (
         "Metrica did not accept this token: check it and send it again (I deleted your message)."
     ),
+    "err_token_unreadable": (
+        "I can't read the saved Yandex token any more (the bot's encryption key was changed): "
+        'its owner should send it again with /token in a <a href="{private_link}">private '
+        "chat</a> with me."
+    ),
     "err_no_access": "The token has no access to counter <code>{counter}</code>.",
     "err_counter_not_found": "Metrica has no counter <code>{counter}</code>.",
     "err_uploading_not_found": (
@@ -107,10 +112,10 @@ MESSAGES: dict[str, str] = {
     ),
     "err_target_private_only": "A chat can be named only in a private chat with me.",
     "err_target_not_found": (
-        "I can't find {chat}: add me there as an admin and check the @name or id."
+        "{chat} is not found, or you are not an admin there. Check the @name or id; "
+        "both you and I must be admins there."
     ),
     "err_target_not_group": "{chat} is not a group or a channel.",
-    "err_target_user_not_admin": "You are not an admin of {chat}.",
     "err_target_bot_not_admin": "I am not an admin of {chat}: make me one first.",
     "err_stale_button": "This button is out of date.",
     "token_private_only": (
@@ -140,6 +145,10 @@ MESSAGES: dict[str, str] = {
     "token_status_revoked": (
         "⚠️ A token is saved, but Metrica refused it on {time}: send a new one with "
         "{token_cmd} <code>&lt;token&gt;</code>."
+    ),
+    "token_status_unreadable": (
+        "⚠️ A token is saved, but I can't read it any more (the bot's encryption key was "
+        "changed): send it again with {token_cmd} <code>&lt;token&gt;</code>."
     ),
     "token_deleted": "🗑 Token deleted.",
     "token_deleted_told": "Chats that used it were told: {chats}.",
@@ -289,6 +298,10 @@ MESSAGES: dict[str, str] = {
     "notify_token_owner": (
         "🔑 Metrica refused your saved token{login}: it was revoked or has expired. "
         "I stopped checking the counters it serves. Send /token with a new token here to resume."
+    ),
+    "notify_token_unreadable": (
+        "🔑 I can't read your saved Yandex token any more: the bot's encryption key was changed. "
+        "I stopped checking the counters it serves. Send /token with it again here to resume."
     ),
     "notify_token_chat": (
         "🔑 The Metrica token that serves {counters} stopped working. Notifications are paused "

@@ -23,6 +23,7 @@ from bot.errors import (
     TargetProblem,
     TokenRejected,
     TokenRevoked,
+    TokenUnreadable,
     UploadingNotFound,
 )
 from bot.texts import Html, t
@@ -32,6 +33,7 @@ _KEYS: dict[type[ServiceError], str] = {
     NoToken: "err_no_token",
     TokenRevoked: "err_token_revoked",
     TokenRejected: "err_token_rejected",
+    TokenUnreadable: "err_token_unreadable",
     NoAccess: "err_no_access",
     CounterNotFound: "err_counter_not_found",
     UploadingNotFound: "err_uploading_not_found",

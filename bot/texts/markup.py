@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from bot.texts import Html
@@ -41,10 +41,21 @@ def fits(text: str, limit: int = MESSAGE_LIMIT) -> bool:
 
 
 def truncate(text: str, limit: int) -> str:
-    """The text cut to `limit` characters with an ellipsis; '' when the limit is 0."""
+    """The text cut to `limit` UTF-16 units (Telegram's count) with an ellipsis; '' for 0."""
     if limit <= 0:
         return ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+    if fits(text, limit):
+        return text
+    # Cut the UTF-16 form; "ignore" drops half of a surrogate pair cut in two.
+    head = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", errors="ignore")
+    return head.rstrip() + ELLIPSIS
+
+
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """One message that fits, for an edit (which cannot be split): whole lines, then '…'."""
+    if fits(text, limit):
+        return text
+    return f"{split_message(text, limit - 2)[0]}\n{ELLIPSIS}"
 
 
 def format_time(value: datetime | None) -> str:
@@ -88,6 +99,28 @@ def split_blocks(header: Html, blocks: Sequence[Html], limit: int = MESSAGE_LIMI
             candidate = f"{header}\n\n{block}"
         current = candidate
     messages.append(Html(current))
+    return [Html(part) for message in messages for part in split_message(message, limit)]
+
+
+def split_list(
+    render: Callable[[Html], str],
+    items: Sequence[str],
+    separator: str = ", ",
+    limit: int = MESSAGE_LIMIT,
+) -> list[Html]:
+    """`render(items joined)` in as few messages as fit, each listing a run of the items."""
+    budget = limit - telegram_length(render(Html("")))
+    gap = telegram_length(separator)
+    runs: list[list[str]] = [[]]
+    used = 0
+    for item in items:
+        size = telegram_length(item)
+        if runs[-1] and used + gap + size > budget:
+            runs.append([])
+            used = 0
+        used += size + (gap if runs[-1] else 0)
+        runs[-1].append(item)
+    messages = [render(Html(separator.join(run))) for run in runs]
     return [Html(part) for message in messages for part in split_message(message, limit)]
 
 

@@ -8,7 +8,14 @@ from datetime import datetime
 
 from bot.domain import Change, ChangeKind, PauseReason, Status, Uploading
 from bot.texts import Html, t
-from bot.texts.markup import MESSAGE_LIMIT, format_time, number, split_message, telegram_length
+from bot.texts.markup import (
+    MESSAGE_LIMIT,
+    format_time,
+    number,
+    split_list,
+    split_message,
+    telegram_length,
+)
 from bot.texts.status import status_label
 
 METRICA_COUNTER_URL = "https://metrika.yandex.ru/dashboard?id={id}"
@@ -128,10 +135,12 @@ def _outcome(lang: str, uploading: Uploading) -> list[Html]:
     return lines
 
 
-def render_token_deleted(lang: str, user: str, counter_ids: Sequence[int]) -> Html:
-    """To a chat whose counters were linked with a token its owner deleted."""
-    counters = ", ".join(str(counter_id) for counter_id in counter_ids)
-    return t(lang, "token_deleted_notice", user=user, counters=counters)
+def render_token_deleted(lang: str, user: str, counter_ids: Sequence[int]) -> list[Html]:
+    """To a chat whose counters were linked with a token its owner deleted (split to fit)."""
+    return split_list(
+        lambda listed: t(lang, "token_deleted_notice", user=user, counters=listed),
+        [str(counter_id) for counter_id in counter_ids],
+    )
 
 
 def render_token_owner(lang: str, login: str | None) -> Html:
@@ -140,15 +149,25 @@ def render_token_owner(lang: str, login: str | None) -> Html:
     return t(lang, "notify_token_owner", login=who)
 
 
-def render_token_chat(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
-    """To a chat whose counters were polled with a token Metrica refused."""
-    return t(lang, "notify_token_chat", counters=_counter_list(lang, counters))
+def render_token_unreadable(lang: str) -> Html:
+    """To the owner of a token no configured key decrypts any more."""
+    return t(lang, "notify_token_unreadable")
 
 
-def render_quota(lang: str, counters: Sequence[tuple[int, str]], resets_at: datetime) -> Html:
-    """To a chat whose counters wait for the daily quota to reset."""
-    listed = _counter_list(lang, counters)
-    return t(lang, "notify_quota", counters=listed, resets=format_time(resets_at))
+def render_token_chat(lang: str, counters: Sequence[tuple[int, str]]) -> list[Html]:
+    """To a chat whose counters were polled with a token that stopped working (split to fit)."""
+    return split_list(
+        lambda listed: t(lang, "notify_token_chat", counters=listed), _counter_refs(lang, counters)
+    )
+
+
+def render_quota(lang: str, counters: Sequence[tuple[int, str]], resets_at: datetime) -> list[Html]:
+    """To a chat whose counters wait for the daily quota to reset (split to fit)."""
+    resets = format_time(resets_at)
+    return split_list(
+        lambda listed: t(lang, "notify_quota", counters=listed, resets=resets),
+        _counter_refs(lang, counters),
+    )
 
 
 def render_counter_paused(lang: str, counter_id: int, name: str, reason: PauseReason) -> Html:
@@ -157,5 +176,5 @@ def render_counter_paused(lang: str, counter_id: int, name: str, reason: PauseRe
     return t(lang, key, counter=counter_ref(lang, counter_id, name))
 
 
-def _counter_list(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
-    return Html(", ".join(counter_ref(lang, cid, name) for cid, name in counters))
+def _counter_refs(lang: str, counters: Sequence[tuple[int, str]]) -> list[Html]:
+    return [counter_ref(lang, cid, name) for cid, name in counters]

@@ -62,10 +62,10 @@ async def test_subscribe_buttons_for_a_channel_remember_the_channel(chat: ChatHa
 @pytest.mark.parametrize(
     ("user", "target", "expected"),
     [
-        (BORIS, "@team_news", "You are not an admin of Team news"),
+        (BORIS, "@team_news", "@team_news is not found, or you are not an admin there"),
         (ANNA, "@closed_news", "Я не администратор Closed"),
-        (ANNA, "@nope_channel", "Не могу найти @nope_channel"),
-        (ANNA, "-100999", "Не могу найти -100999"),
+        (ANNA, "@nope_channel", "Чат @nope_channel не найден"),
+        (ANNA, "-100999", "Чат -100999 не найден"),
     ],
 )
 async def test_managing_a_chat_needs_both_the_user_and_the_bot_as_admins(

@@ -16,6 +16,7 @@ from bot.monitor.runner import Monitor
 from bot.storage.chats import ChatRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.subscriptions import SubscriptionRepository
+from bot.texts.markup import fits
 from fakes.metrica import FakeMetrica
 from fakes.telegram import FakeTelegram
 from tests.monitor_harness import BOT_TOKEN, close_services, fast_services, monitor_settings
@@ -252,3 +253,48 @@ async def test_metrica_errors_send_nothing_false_and_the_change_still_arrives(ru
 
     assert "MATCHED" in message["text"]
     assert len(running.telegram.sent(TEAM.id)) == 1
+
+
+def long_notice(lines: int) -> str:
+    """Valid HTML far longer than one message, each line numbered (UTF-16: emoji count 2)."""
+    return "\n".join(f"<b>{n:03d}</b> " + "🛒" * 30 + " &amp; more" for n in range(lines))
+
+
+def numbers_sent(telegram: FakeTelegram, chat_id: int) -> list[int]:
+    """The line numbers of every message sent to the chat, in order."""
+    return [int(line[:3]) for m in telegram.sent(chat_id) for line in m["text"].split("\n")]
+
+
+async def test_a_message_too_long_is_sent_in_parts_in_order_never_dropped(running: Running):
+    await running.watch(chats=[PRIVATE])
+    text = long_notice(200)  # about 16,000 UTF-16 units: four messages or more
+    assert not fits(text)
+    async with running.services.sessions.begin() as session:
+        await OutboxRepository(session).enqueue(ANNA, text, now=running.monitor.poller._now())
+    running.monitor.send_pump.wake()
+
+    await running.all_delivered()
+
+    assert numbers_sent(running.telegram, ANNA) == list(range(200))
+    assert len(running.telegram.sent(ANNA)) >= 4
+    assert all(fits(m["raw_text"]) for m in running.telegram.sent(ANNA))
+    [row] = await outbox_rows(running.services.sessions, ANNA)
+    assert row.sent_at is not None
+    assert not row.dropped
+
+
+async def test_when_telegram_says_too_long_the_message_is_split_not_dropped(running: Running):
+    await running.watch(chats=[PRIVATE])
+    running.telegram.fail_next(
+        "sendMessage", status=400, description="Bad Request: message is too long"
+    )
+    async with running.services.sessions.begin() as session:
+        await OutboxRepository(session).enqueue(
+            ANNA, long_notice(40), now=running.monitor.poller._now()
+        )
+    running.monitor.send_pump.wake()
+
+    await running.all_delivered()
+
+    assert numbers_sent(running.telegram, ANNA) == list(range(40))
+    assert len(running.telegram.sent(ANNA)) == 2

@@ -53,7 +53,6 @@ FAILURES: list[ServiceError] = [
     TargetOnlyInPrivate(),
     TargetProblem("not_found", "@team"),
     TargetProblem("not_group", "@team"),
-    TargetProblem("user_not_admin", "Team <1>"),
     TargetProblem("bot_not_admin", "Team"),
 ]
 
@@ -81,7 +80,7 @@ def test_failures_name_the_counter_and_the_wait() -> None:
     assert "Wrong parameter <limit> & more" in sentence(
         "en", MetricaRefused("Wrong parameter <limit> & more")
     )
-    assert "Team <1>" in sentence("ru", TargetProblem("user_not_admin", "Team <1>"))
+    assert "Team <1>" in sentence("ru", TargetProblem("bot_not_admin", "Team <1>"))
 
 
 def test_no_token_tells_how_to_add_one_with_a_link_to_the_private_chat() -> None:

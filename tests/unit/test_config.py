@@ -69,7 +69,9 @@ def test_an_unsupported_database_is_refused() -> None:
 )
 def test_plain_database_urls_get_the_async_driver(given: str, expected: str) -> None:
     assert normalize_database_url(given) == expected
-    assert load_settings(telegram_bot_token=TOKEN, database_url=given).database_url == expected
+    key = Fernet.generate_key().decode()
+    settings = load_settings(telegram_bot_token=TOKEN, database_url=given, bot_secret_key=key)
+    assert settings.database_url == expected
 
 
 def test_a_weak_secret_key_is_refused_with_how_to_make_one() -> None:
@@ -120,3 +122,50 @@ def test_the_bot_exits_with_one_line_per_problem(tmp_path: Path) -> None:
         "configuration error: TELEGRAM_BOT_TOKEN is required but not set",
         "configuration error: POLL_INTERVAL_SECONDS input should be greater than 0",
     ]
+
+
+def test_postgresql_without_a_secret_key_is_a_configuration_error() -> None:
+    # A key file generated per container would leave processes unable to read each other's tokens.
+    [problem] = problems(telegram_bot_token=TOKEN, database_url="postgresql://u@h/db")
+    assert problem.startswith("BOT_SECRET_KEY is required with a PostgreSQL DATABASE_URL")
+
+
+def test_sqlite_without_a_secret_key_is_fine() -> None:
+    assert load_settings(telegram_bot_token=TOKEN).bot_secret_key is None
+
+
+def test_the_bot_exits_with_code_2_when_postgresql_has_no_secret_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("configuration error: BOT_SECRET_KEY is required with a PostgreSQL")
+
+
+def test_several_comma_separated_secret_keys_are_accepted() -> None:
+    keys = [Fernet.generate_key().decode() for _ in range(3)]
+    settings = load_settings(telegram_bot_token=TOKEN, bot_secret_key=" , ".join(keys))
+    assert settings.secret_keys == [key.encode() for key in keys]
+
+
+def test_a_bad_key_among_several_is_named_by_its_position() -> None:
+    good = Fernet.generate_key().decode()
+    [problem] = problems(telegram_bot_token=TOKEN, bot_secret_key=f"{good},hunter2")
+    assert problem.startswith("BOT_SECRET_KEY must be 32 url-safe base64-encoded bytes")
+    assert "key 2 of 2" in problem
+    assert "hunter2" not in problem
+
+
+def test_a_webhook_secret_telegram_would_refuse_is_named() -> None:
+    [problem] = problems(telegram_bot_token=TOKEN, webhook_secret="has spaces!")
+    assert problem.startswith("WEBHOOK_SECRET must be 1-256 characters of A-Z")
+    assert "has spaces" not in problem

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.crypto import TokenCipher, load_or_create_key
+from bot.crypto import TokenCipher, load_or_create_keys
 from bot.logs import RedactingFilter
 
 
@@ -17,16 +17,16 @@ def test_a_missing_key_is_generated_once_with_mode_0600(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
-        key = load_or_create_key(None, tmp_path / "data")
+        keys = load_or_create_keys([], tmp_path / "data")
     path = tmp_path / "data" / "secret.key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert str(path.resolve()) in caplog.text
-    assert load_or_create_key(None, tmp_path / "data") == key
+    assert load_or_create_keys([], tmp_path / "data") == keys
 
 
 def test_a_configured_key_wins_over_the_file(tmp_path: Path) -> None:
     key = Fernet.generate_key()
-    assert load_or_create_key(key.decode(), tmp_path) == key
+    assert load_or_create_keys([key], tmp_path) == [key]
     assert not (tmp_path / "secret.key").exists()
 
 

@@ -116,8 +116,8 @@ def test_every_notice_is_html_telegram_accepts(lang: str):
         render_change(lang, Change(ChangeKind.STUCK, processed(status="MATCHED"))),
         render_token_owner(lang, "ivan<>"),
         render_token_owner(lang, None),
-        render_token_chat(lang, [(1, "Shop"), (2, "")]),
-        render_quota(lang, [(1, "Shop")], datetime(2026, 11, 21, tzinfo=UTC)),
+        *render_token_chat(lang, [(1, "Shop"), (2, "")]),
+        *render_quota(lang, [(1, "Shop")], datetime(2026, 11, 21, tzinfo=UTC)),
         render_counter_paused(lang, 1, "Shop", PauseReason.GONE),
         render_counter_paused(lang, 1, "Shop", PauseReason.ACCESS),
         render_topic_gone(lang, 7, "<Calls> & co"),
@@ -139,7 +139,7 @@ def test_many_changes_are_split_into_messages_under_telegrams_limit():
 
 
 def test_quota_notice_says_when_checking_resumes():
-    text = render_quota("en", [(7, "Shop")], datetime(2026, 11, 21, tzinfo=UTC))
+    [text] = render_quota("en", [(7, "Shop")], datetime(2026, 11, 21, tzinfo=UTC))
 
     assert "2026-11-21 00:00 UTC" in text
 

@@ -16,7 +16,7 @@ from bot.heartbeat import Heartbeat, read
 from bot.logformat import JsonFormatter
 from bot.logs import RedactingFilter
 from bot.monitor.pump import Pump
-from bot.stopping import StopSignals
+from bot.stopping import StopSignal
 
 TOKEN = "123456:ABC-def"
 
@@ -100,17 +100,17 @@ def test_the_heartbeat_is_written_at_most_once_a_second_and_cleared_only_by_its_
     assert read(mine.path) is None
 
 
-def test_the_first_stop_signal_stops_and_arms_the_deadline_later_ones_are_ignored() -> None:
-    stops: list[str] = []
+def test_the_first_stop_signal_stops_and_arms_the_deadline_later_ones_are_ignored(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     gave_up = threading.Event()
-    signals = StopSignals(
-        lambda: stops.append("stop"), deadline=0.05, give_up=lambda code: gave_up.set()
-    )
+    signals = StopSignal(deadline=0.05, give_up=lambda code: gave_up.set())
 
     signals.received(signal.SIGTERM)
     signals.received(signal.SIGINT)
 
-    assert stops == ["stop"]
+    assert signals.requested
+    assert "SIGINT while stopping: already stopping" in caplog.text
     assert gave_up.wait(5)  # nothing stopped the process: the deadline fires
 
 
