@@ -85,20 +85,29 @@ async def test_a_create_time_out_of_range_is_only_unknown(world: World) -> None:
     assert (counter.failures, counter.has_baseline, counter.lease_owner) == (0, True, None)
 
 
+REFUSING_TRIGGER = {
+    "sqlite": [
+        "CREATE TRIGGER refuse BEFORE INSERT ON uploading_states "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse BEFORE INSERT ON uploading_states "
+        "FOR EACH ROW EXECUTE FUNCTION refuse()",
+    ],
+}
+"""A database that refuses to store the snapshot, as a full disk would."""
+
+
 async def test_a_database_refusing_the_snapshot_backs_off_and_releases_the_lease(
-    world: World, database_url: str
+    world: World,
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the refusing trigger is written for SQLite")
     await world.seed(chats=[TEAM])
     world.metrica.add_uploading(SHOP, status="MATCHED")
     async with world.services.engine.begin() as connection:
-        await connection.execute(
-            text(
-                "CREATE TRIGGER refuse BEFORE INSERT ON uploading_states "
-                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-            )
-        )
+        for statement in REFUSING_TRIGGER[connection.dialect.name]:
+            await connection.execute(text(statement))
 
     assert await world.due_pass() == [SHOP]
 
