@@ -1,30 +1,26 @@
 """Pausing counters and telling their chats, once, inside the caller's transaction.
 
-Each notice is tied to the state change made in the same transaction (a counter paused, a
-token's counters paused): only the transaction that changed the state queues the notice, so
-concurrent processes and repeated errors never repeat it. Why a counter is paused is a
-`PauseReason`; the schedule itself is written by PollingRepository.reschedule.
+Each notice is tied to the state change made in the same transaction (a counter paused, the
+counters no login can afford paused): only the transaction that changed the state queues the
+notice, so concurrent processes and repeated errors never repeat it. Why a counter is paused
+is a `PauseReason`; the schedule itself is written by PollingRepository.reschedule. A token
+refused or out of reach suspends links instead (bot/access.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import next_utc_midnight
 from bot.domain import PauseReason
 from bot.monitor.notify import chat_language
-from bot.storage.chats import ChatRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository
 from bot.storage.subscriptions import SubscriptionRepository
-from bot.texts.notifications import (
-    render_counter_paused,
-    render_quota,
-    render_token_chat,
-    render_token_owner,
-)
+from bot.texts.notifications import render_counter_paused, render_quota
 
 _CounterNotice = Callable[[str, Sequence[tuple[int, str]]], str]
 """Renders a notice about some counters in a language."""
@@ -37,10 +33,11 @@ async def pause_counter(
     reason: PauseReason,
     *,
     owner: str,
+    generation: int,
     now: datetime,
 ) -> int:
-    """The counter vanished (GONE) or is out of reach (ACCESS): stop polling it, tell its chats."""
-    if not await PollingRepository(session).pause(counter_id, owner, reason):
+    """The counter vanished (GONE): stop polling it, tell its chats."""
+    if not await PollingRepository(session).pause(counter_id, owner, generation, reason):
         return 0
     outbox = OutboxRepository(session)
     subscribers = await SubscriptionRepository(session).subscribers(counter_id)
@@ -52,35 +49,25 @@ async def pause_counter(
 
 async def pause_for_quota(
     session: AsyncSession,
-    credential_id: int,
+    owner: str,
     *,
+    day: date,
+    allowance: int,
     until: datetime,
-    resets_at: datetime,
     now: datetime,
-) -> int:
-    """Pause the token's counters until `until`; the chats of newly paused ones are told."""
-    paused = await PollingRepository(session).pause_credential(
-        credential_id, PauseReason.QUOTA, until=until
+) -> tuple[list[int], int]:
+    """Pause until `until` the counters no login with budget left can poll; tell their chats.
+
+    One message per chat lists its counters paused by this call. (Counters paused, chats told.)
+    """
+    paused = await PollingRepository(session).pause_exhausted(
+        owner, day=day, allowance=allowance, until=until
     )
-    return await _tell_chats(
+    resets_at = next_utc_midnight(now)
+    told = await _tell_chats(
         session, paused, now, lambda lang, counters: render_quota(lang, counters, resets_at)
     )
-
-
-async def pause_for_revoked_token(
-    session: AsyncSession, credential_id: int, owner_user_id: int, login: str | None, now: datetime
-) -> int:
-    """Stop polling with a refused token; its owner and the chats are told, once."""
-    paused = await PollingRepository(session).pause_credential(credential_id, PauseReason.REVOKED)
-    if not paused:
-        return 0
-    owner_chat = await ChatRepository(session).get(owner_user_id)
-    told = await _tell_chats(session, paused, now, render_token_chat, skip=owner_user_id)
-    if owner_chat is not None and owner_chat.is_active:
-        text = render_token_owner(chat_language(owner_chat.language), login)
-        await OutboxRepository(session).enqueue(owner_user_id, text, now=now)
-        told += 1
-    return told
+    return [counter_id for counter_id, _ in paused], told
 
 
 async def _tell_chats(
@@ -88,8 +75,6 @@ async def _tell_chats(
     paused: Sequence[tuple[int, str]],
     now: datetime,
     render: _CounterNotice,
-    *,
-    skip: int | None = None,
 ) -> int:
     """One message per chat listing which of its counters the notice is about."""
     if not paused:
@@ -99,8 +84,6 @@ async def _tell_chats(
     chats = await SubscriptionRepository(session).subscribers_of(names)
     told = 0
     for subscriber, counter_ids in chats.items():
-        if subscriber.chat_id == skip:
-            continue
         counters = [(counter_id, names[counter_id]) for counter_id in counter_ids]
         text = render(chat_language(subscriber.language), counters)
         await outbox.enqueue(subscriber.chat_id, text, now=now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.container import Services
-from bot.errors import NotLinked, NotSubscribed
+from bot.errors import LinkSuspended, NotLinked, NotSubscribed
 from bot.services.counters import linked_counters
 from bot.storage.counters import CounterRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -15,8 +15,11 @@ async def subscribe(services: Services, chat_id: int, counter_id: int) -> tuple[
     async with services.sessions.begin() as session:
         counters = CounterRepository(session)
         stored = await counters.get(counter_id)
-        if stored is None or await counters.link_of(chat_id, counter_id) is None:
+        link = await counters.link_of(chat_id, counter_id)
+        if stored is None or link is None:
             raise NotLinked(counter_id)
+        if link.suspended_at is not None or link.credential_id is None:
+            raise LinkSuspended(counter_id)
         subscriptions = SubscriptionRepository(session)
         listening = await subscriptions.active_chats(counter_id)
         created = await subscriptions.subscribe(chat_id, counter_id)

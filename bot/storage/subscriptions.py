@@ -1,15 +1,19 @@
-"""Subscriptions: which chat hears about which linked counter."""
+"""Subscriptions: which chat hears about which linked counter (only through a live link)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVarTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Chat, Subscription
+from bot.storage.links import live_link
+from bot.storage.models import Chat, ChatCounter, Credential, Subscription
 from bot.storage.upsert import upsert
+
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,30 +56,27 @@ class SubscriptionRepository:
         return list(rows)
 
     async def active_chats(self, counter_id: int) -> list[Chat]:
-        """Active chats subscribed to the counter."""
+        """Active chats subscribed to the counter through a live link."""
         rows = await self._session.scalars(
-            select(Chat)
-            .join(Subscription, Subscription.chat_id == Chat.id)
+            _live(select(Chat))
             .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
             .order_by(Chat.id)
         )
         return list(rows)
 
     async def subscribers(self, counter_id: int) -> list[Subscriber]:
-        """Active chats subscribed to the counter."""
+        """Active chats subscribed to the counter through a live link."""
         rows = await self._session.execute(
-            select(Chat.id, Chat.language, Subscription.final_only)
-            .join(Subscription, Subscription.chat_id == Chat.id)
+            _live(select(Chat.id, Chat.language, Subscription.final_only))
             .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
             .order_by(Chat.id)
         )
         return [Subscriber(*row) for row in rows]
 
     async def subscribers_of(self, counter_ids: Iterable[int]) -> dict[Subscriber, list[int]]:
-        """Active chats subscribed to any of the counters, each with which of them."""
+        """Active chats subscribed through live links to any of the counters, with which."""
         rows = await self._session.execute(
-            select(Chat.id, Chat.language, Subscription.counter_id)
-            .join(Subscription, Subscription.chat_id == Chat.id)
+            _live(select(Chat.id, Chat.language, Subscription.counter_id))
             .where(Subscription.counter_id.in_(list(counter_ids)), Chat.is_active.is_(True))
             .order_by(Chat.id, Subscription.counter_id)
         )
@@ -83,3 +84,18 @@ class SubscriptionRepository:
         for chat_id, language, counter_id in rows:
             found.setdefault(Subscriber(chat_id, language, False), []).append(counter_id)
         return found
+
+
+def _live(query: Select[*Ts]) -> Select[*Ts]:
+    """Subscriptions joined to their chats, links and credentials, live links only."""
+    return (
+        query.select_from(Chat)
+        .join(Subscription, Subscription.chat_id == Chat.id)
+        .join(
+            ChatCounter,
+            (ChatCounter.chat_id == Subscription.chat_id)
+            & (ChatCounter.counter_id == Subscription.counter_id),
+        )
+        .join(Credential, Credential.id == ChatCounter.credential_id)
+        .where(live_link())
+    )

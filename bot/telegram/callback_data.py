@@ -20,8 +20,24 @@ class UploadingsPage:
 
 
 @dataclass(frozen=True, slots=True)
+class UploadingsRefresh:
+    """↻: fetch a counter's uploadings anew and show page `page`, editing the message."""
+
+    counter_id: int
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
 class UploadingDetail:
     """Show one uploading of a counter."""
+
+    counter_id: int
+    uploading_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UploadingRefresh:
+    """↻: fetch one uploading of a counter anew."""
 
     counter_id: int
     uploading_id: int
@@ -64,7 +80,9 @@ class Noop:
 
 Button = (
     UploadingsPage
+    | UploadingsRefresh
     | UploadingDetail
+    | UploadingRefresh
     | LinkCounter
     | Subscribe
     | Unsubscribe
@@ -81,8 +99,12 @@ def encode(button: Button) -> str:
     match button:
         case UploadingsPage(counter_id, page):
             data = f"pg:{counter_id}:{page}"
+        case UploadingsRefresh(counter_id, page):
+            data = f"rf:{counter_id}:{page}"
         case UploadingDetail(counter_id, uploading_id):
             data = f"ud:{counter_id}:{uploading_id}"
+        case UploadingRefresh(counter_id, uploading_id):
+            data = f"ur:{counter_id}:{uploading_id}"
         case LinkCounter(counter_id):
             data = f"ln:{counter_id}"
         case Subscribe(counter_id, chat_id) | Unsubscribe(counter_id, chat_id):
@@ -126,7 +148,9 @@ def _managed(kind: type[Subscribe | Unsubscribe]) -> Callable[..., Button]:
 
 _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "pg": ((2,), UploadingsPage),
+    "rf": ((2,), UploadingsRefresh),
     "ud": ((2,), UploadingDetail),
+    "ur": ((2,), UploadingRefresh),
     "ln": ((1,), LinkCounter),
     "sb": ((1, 2), _managed(Subscribe)),
     "us": ((1, 2), _managed(Unsubscribe)),

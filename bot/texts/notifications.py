@@ -86,8 +86,24 @@ def render_token_owner(lang: str, login: str | None) -> Html:
 
 
 def render_token_chat(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
-    """To a chat whose counters were polled with a token Metrica refused."""
+    """To a chat whose counters were linked with a token Metrica refused."""
     return t(lang, "notify_token_chat", counters=_counter_list(lang, counters))
+
+
+def render_link_denied(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
+    """To a chat whose link's token can no longer see the counter."""
+    return t(lang, "notify_link_denied", counters=_counter_list(lang, counters))
+
+
+def render_access_owner(lang: str, login: str | None, counters: Sequence[tuple[int, str]]) -> Html:
+    """To the owner of a token that can no longer see a counter they linked."""
+    who = t(lang, "notify_login", login=login) if login else Html("")
+    return t(lang, "notify_access_owner", login=who, counters=_counter_list(lang, counters))
+
+
+def render_links_resumed(lang: str, counters: Sequence[tuple[int, str]]) -> Html:
+    """To a chat whose suspended links live again (their owner saved a valid token)."""
+    return t(lang, "notify_links_resumed", counters=_counter_list(lang, counters))
 
 
 def render_quota(lang: str, counters: Sequence[tuple[int, str]], resets_at: datetime) -> Html:

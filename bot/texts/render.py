@@ -8,12 +8,13 @@ lists shorten comments until the page fits; bot.texts.markup has the one length 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from bot.domain import KNOWN_STATUSES, Uploading
 from bot.texts import Html, t
 from bot.texts.markup import MESSAGE_LIMIT, escape, fits, format_time, number, truncate
 from bot.texts.status import status_label
-from bot.views import CounterView, Linked, Page, UploadingsView, UploadingView
+from bot.views import CounterView, Linked, ListNote, Page, UploadingsView, UploadingView
 
 LIST_COMMENT_LIMITS = (120, 60, 30, 12, 0)
 NAME_LIMIT = 80
@@ -45,27 +46,60 @@ def where(lang: str, title: str | None) -> Html:
     return t(lang, "where_chat", title=truncate(title, NAME_LIMIT))
 
 
-def render_uploadings(lang: str, view: UploadingsView, names: Names) -> Html:
-    """A page of uploadings; comments are shortened until the page fits one message."""
+def render_uploadings(
+    lang: str, view: UploadingsView, names: Names, *, now: datetime | None = None
+) -> Html:
+    """A page of uploadings and as of when; comments shortened until the page fits."""
     label = counter_label(view.counter)
+    stamp = as_of(lang, view.as_of, view.note, now)
     if not view.page.items:
-        return t(lang, "uploadings_empty", counter=label)
+        return Html("\n\n".join([t(lang, "uploadings_empty", counter=label), *stamp]))
     for limit in LIST_COMMENT_LIMITS:
-        text = _uploadings_page(lang, view, names, label, limit)
+        text = _uploadings_page(lang, view, names, label, limit, stamp=stamp)
         if fits(text):
             return text
     return Html(text[:MESSAGE_LIMIT])  # unreachable: ten items without comments are short
 
 
 def _uploadings_page(
-    lang: str, view: UploadingsView, names: Names, label: Html, comment_limit: int
+    lang: str,
+    view: UploadingsView,
+    names: Names,
+    label: Html,
+    comment_limit: int,
+    *,
+    stamp: Sequence[Html],
 ) -> Html:
     page = view.page
     head = t(
         lang, "uploadings_title", counter=label, first=page.first, last=page.last, total=page.total
     )
     items = [_list_item(lang, item, comment_limit) for item in page.items]
-    return Html("\n\n".join([head, *items, t(lang, "uploadings_footer", **names)]))
+    footer = t(lang, "uploadings_footer", **names)
+    return Html("\n\n".join([head, *items, footer, *stamp]))
+
+
+def as_of(
+    lang: str, when: datetime | None, note: ListNote | None, now: datetime | None
+) -> list[Html]:
+    """'as of 14:05 UTC' (with the date unless it is today), and why the list is not newer."""
+    lines: list[Html] = []
+    if when is not None:
+        lines.append(t(lang, "uploadings_as_of", time=_clock(when, now)))
+    if note is not None and note.kind == "rate":
+        lines.append(t(lang, "uploadings_note_rate", limit=note.limit, seconds=note.seconds))
+    elif note is not None:
+        resets = note.resets_at.strftime("%H:%M") if note.resets_at else "00:00"
+        lines.append(t(lang, "uploadings_note_quota", time=resets))
+    return lines
+
+
+def _clock(when: datetime, now: datetime | None) -> str:
+    """HH:MM in UTC, with the date when `when` is not on `now`'s UTC day."""
+    moment = when.astimezone(UTC)
+    if now is None or moment.date() == now.astimezone(UTC).date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _list_item(lang: str, item: Uploading, comment_limit: int) -> Html:
@@ -81,8 +115,8 @@ def _list_item(lang: str, item: Uploading, comment_limit: int) -> Html:
     return Html("\n".join(lines))
 
 
-def render_uploading(lang: str, view: UploadingView) -> Html:
-    """One uploading in full, with what its status means."""
+def render_uploading(lang: str, view: UploadingView, *, now: datetime | None = None) -> Html:
+    """One uploading in full, with what its status means, and as of when."""
     item = view.uploading
     lines = [
         t(lang, "uploading_title", id=item.id, counter=counter_label(view.counter)),
@@ -99,6 +133,9 @@ def render_uploading(lang: str, view: UploadingView) -> Html:
     lines.append(t(lang, _meaning_key(item.status)))
     if item.all_rows_invalid:
         lines.append(t(lang, "meaning_all_invalid", total=number(item.source_quantity)))
+    stamp = as_of(lang, view.as_of, view.note, now)
+    if stamp:
+        lines += [Html(""), *stamp]
     return Html("\n".join(lines))
 
 
@@ -136,6 +173,8 @@ def render_counters(
     lines = [t(lang, "counters_title", where=place)]
     for counter in counters:
         state = t(lang, "counter_subscribed" if counter.subscribed else "counter_not_subscribed")
+        if counter.suspended:
+            state = Html(f"{state}\n   {t(lang, 'counter_suspended')}")
         lines.append(Html(f"• {counter_label(counter)}\n   {state}"))
     lines.append(t(lang, "counters_footer", **names))
     return Html("\n".join(lines))
