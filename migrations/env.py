@@ -28,9 +28,24 @@ def _configure(connection: Connection) -> None:
 
 
 def _run_sync(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        _foreign_keys(connection, on=False)
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+    if connection.dialect.name == "sqlite":
+        _foreign_keys(connection, on=True)
+
+
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    """Batch mode recreates SQLite tables: with foreign keys on, dropping the old table would
+    cascade its ON DELETE rules into the rows that refer to it. The pragma only works outside
+    a transaction, so it goes to the driver's connection directly."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
 
 
 async def _run_async() -> None:

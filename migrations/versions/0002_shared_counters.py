@@ -102,9 +102,12 @@ def _request_counts() -> None:
     # Today's counts carry over to the login of the token that made them.
     carried = op.get_bind().execute(
         sa.text(
-            "SELECT COALESCE(c.quota_key, 'fp:' || r.fingerprint), r.day, SUM(r.count) "
+            "SELECT COALESCE(c.quota_key, 'fp:' || r.fingerprint) AS key, r.day AS day, "
+            "SUM(r.count) AS n "
             "FROM request_counts r LEFT JOIN credentials c ON c.fingerprint = r.fingerprint "
             "GROUP BY COALESCE(c.quota_key, 'fp:' || r.fingerprint), r.day"
+        ).columns(
+            sa.column("key", sa.String), sa.column("day", sa.Date), sa.column("n", sa.Integer)
         )
     )
     rows = [{"key": key, "day": day, "kind": "monitor", "count": n} for key, day, n in carried]
