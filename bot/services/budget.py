@@ -32,6 +32,7 @@ class UserRate:
         self._clock = clock
         self._starts: dict[int, deque[float]] = {}
         self._sweep_at = 64
+        self._next_sweep = clock() + WINDOW_SECONDS
 
     def take(self, user: int) -> int | None:
         """Count one request for the user; None if allowed, else whole seconds to wait."""
@@ -51,12 +52,13 @@ class UserRate:
         return len(self._starts)
 
     def _sweep(self, now: float) -> None:
-        """Forget users with nothing in their window, now and then (amortised O(1))."""
-        if len(self._starts) < self._sweep_at:
+        """Forget users with an empty window: once a minute, or when many (O(1) amortised)."""
+        if len(self._starts) < self._sweep_at and now < self._next_sweep:
             return
         for user in [user for user, starts in self._starts.items() if not _expire(starts, now)]:
             del self._starts[user]
         self._sweep_at = max(64, 2 * len(self._starts))
+        self._next_sweep = now + WINDOW_SECONDS
 
 
 def _expire(starts: deque[float], now: float) -> int:

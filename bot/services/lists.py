@@ -163,6 +163,7 @@ def note(services: Services, refused: Refused) -> ListNote:
 
 
 def _as_of(found: FetchedList, stored: StoredList) -> FetchedList:
-    """The stored list dated by when it was last known true (a later poll may confirm it)."""
-    as_of = stored.as_of if stored.digest == found.digest and stored.as_of else found.at
-    return FetchedList(found.uploadings, found.digest, max(as_of, found.at))
+    """The stored list dated by when the database last knew it true (a poll may confirm it)."""
+    if stored.digest != found.digest or stored.as_of is None:
+        return found
+    return FetchedList(found.uploadings, found.digest, stored.as_of)
