@@ -96,5 +96,6 @@ class _Lifecycle:
         await self.stopping(app)
         await self._services.http.aclose()
         await self._services.login_http.aclose()
+        await self._services.gate.close()
         await self._services.engine.dispose()
         log.info("stopped: HTTP client and database closed")

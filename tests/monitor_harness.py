@@ -80,6 +80,7 @@ async def close_services(services: Services) -> None:
     """Close what build_services opened."""
     await services.http.aclose()
     await services.login_http.aclose()
+    await services.gate.close()
     await services.engine.dispose()
 
 

@@ -15,6 +15,7 @@ from bot.metrica.errors import (
     parse_error,
 )
 from bot.metrica.gate import Allowance, Caller, MemoryGate, RequestGate, RequestKind, Ticket
+from bot.metrica.parsing import Listing
 from bot.metrica.quota import RequestLimiter, quota_key, token_fingerprint
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Caller",
     "InvalidRequest",
     "InvalidToken",
+    "Listing",
     "MemoryGate",
     "MetricaClient",
     "MetricaError",

@@ -24,8 +24,11 @@ from bot.domain import Counter, Uploading
 from bot.metrica.errors import MetricaError, QuotaExceeded, Unavailable, parse_error
 from bot.metrica.gate import Caller, RequestGate, Ticket
 from bot.metrica.parsing import (
+    Answer,
+    Listing,
     parse_counter_body,
     parse_counters_page,
+    parse_listing,
     parse_uploading_body,
     parse_uploadings,
 )
@@ -136,6 +139,14 @@ class MetricaClient:
         params = {"limit": limit, "offset": offset}
         return await self._call(token, caller, path, params, parse_uploadings)
 
+    async def listing(
+        self, token: str, counter_id: int, *, caller: Caller | None = None
+    ) -> Listing:
+        """All call uploadings of a counter, with a digest of the answer (cheap to compare)."""
+        path = f"/counter/{int(counter_id)}/offline_conversions/calls_uploadings"
+        params = {"limit": 10000, "offset": 0}
+        return await self._call(token, caller, path, params, parse_listing, digest=True)
+
     async def uploading(
         self, token: str, counter_id: int, uploading_id: int, *, caller: Caller | None = None
     ) -> Uploading:
@@ -150,13 +161,18 @@ class MetricaClient:
         path: str,
         params: dict[str, int] | None,
         parse: Callable[[Any], T],
+        *,
+        digest: bool = False,
     ) -> T:
         """GET and parse, retrying transient failures as the policy allows."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                return parse(await self._send(token, caller, path, params))
+                response = await self._send(token, caller, path, params)
+                return parse(
+                    Answer(_json(response), response.content) if digest else _json(response)
+                )
             except MetricaError as error:
                 error.redact(token)
                 delay = self._retry.delay(error, attempt)
@@ -175,8 +191,8 @@ class MetricaClient:
 
     async def _send(
         self, token: str, caller: Caller | None, path: str, params: dict[str, int] | None
-    ) -> Any:
-        """One attempt inside the login's slots; returns the decoded JSON of a 2xx."""
+    ) -> httpx.Response:
+        """One attempt inside the login's slots; returns a 2xx answer."""
         day = self._now().astimezone(UTC).date()
         gate = self._gate if caller is not None else None
         async with self._limiter.slot(caller.key if caller else token_fingerprint(token)):
@@ -191,12 +207,7 @@ class MetricaClient:
             if gate is not None and caller and isinstance(error, QuotaExceeded) and error.daily:
                 await gate.spent(caller.key, day)
             raise error
-        try:
-            return response.json()
-        except ValueError:
-            raise Unavailable(
-                "unexpected response: body is not JSON", status_code=response.status_code
-            ) from None
+        return response
 
     async def _get(self, token: str, path: str, params: dict[str, int] | None) -> httpx.Response:
         """The HTTP request itself; network failures become Unavailable."""
@@ -214,6 +225,16 @@ class MetricaClient:
         elapsed = (time.perf_counter() - started) * 1000
         logger.debug("GET %s -> %d in %.0f ms", url, response.status_code, elapsed)
         return response
+
+
+def _json(response: httpx.Response) -> Any:
+    """The decoded JSON of an answer; a body that is not JSON is Unavailable."""
+    try:
+        return response.json()
+    except ValueError:
+        raise Unavailable(
+            "unexpected response: body is not JSON", status_code=response.status_code
+        ) from None
 
 
 async def _release(gate: RequestGate, ticket: Ticket) -> None:

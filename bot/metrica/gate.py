@@ -60,6 +60,10 @@ class Allowance:
         """The day's limit for one kind of request."""
         return self.monitor if kind is RequestKind.MONITOR else self.command
 
+    def admits(self, kind: RequestKind, used: int) -> bool:
+        """Whether one more request fits after `used` today (the database asks the same)."""
+        return used < self.limit(kind)
+
 
 @dataclass(frozen=True, slots=True)
 class Ticket:
@@ -82,6 +86,9 @@ class RequestGate(Protocol):
 
     async def spent(self, key: str, day: date) -> None:
         """Metrica said the login's day is over: refuse both kinds until the day ends."""
+
+    async def close(self) -> None:
+        """Give back whatever is still held (at a stop)."""
 
 
 def allowance_spent(caller: Caller, day: date) -> AllowanceSpent:
@@ -107,7 +114,7 @@ class MemoryGate:
         """Refuse past the kind's limit; a busy login is Unavailable (the client retries)."""
         self._forget_before(day)
         key = (caller.key, day, caller.kind)
-        if self.counts.get(key, 0) >= self.allowance.limit(caller.kind):
+        if not self.allowance.admits(caller.kind, self.counts.get(key, 0)):
             raise allowance_spent(caller, day)
         if self.in_flight.get(caller.key, 0) >= self.parallel:
             raise Unavailable("every parallel slot of this login is busy")
@@ -129,6 +136,9 @@ class MemoryGate:
         for kind in RequestKind:
             current = self.counts.get((key, day, kind), 0)
             self.counts[(key, day, kind)] = max(current, self.allowance.limit(kind))
+
+    async def close(self) -> None:
+        """Nothing is held beyond a release here."""
 
     def used(self, key: str, day: date, kind: RequestKind = RequestKind.MONITOR) -> int:
         """Requests counted for a login, day and kind."""

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from bot import access
 from bot.clock import utc_now
 from bot.container import Services
-from bot.domain import PauseReason, Uploading
+from bot.domain import PauseReason
 from bot.metrica import (
     AccessDenied,
     Caller,
     InvalidToken,
+    Listing,
     MetricaError,
     NotFound,
     QuotaExceeded,
@@ -35,6 +36,8 @@ from bot.storage.links import LinkRepository
 from bot.storage.polling import Candidate, PollingRepository, PollJob
 
 log = logging.getLogger(__name__)
+
+DEMAND_TTL = timedelta(seconds=30)  # how long the logins' demand (counters they serve) is reused
 
 
 class Poller:
@@ -57,6 +60,7 @@ class Poller:
         self._rand = rand
         self._busy: set[int] = set()  # counters being polled here: never claimed again meanwhile
         self._recorder = Recorder(services, self._config, owner, now, rand)
+        self._demand_until = datetime.min.replace(tzinfo=UTC)
 
     @property
     def busy(self) -> frozenset[int]:
@@ -77,8 +81,11 @@ class Poller:
                 busy=self._busy,
             )
             keys = {candidate.quota_key for job in jobs for candidate in job.candidates}
-            if keys:
-                self._recorder.demand = await repo.demand(keys)  # replaced: never grows
+            if keys and (now >= self._demand_until or not keys <= self._recorder.demand.keys()):
+                # Every login's, replaced whole (never grows); it scans every link, so it is
+                # reused for a while rather than run for each of the many small claims.
+                self._recorder.demand = await repo.demand()
+                self._demand_until = now + DEMAND_TTL
         self._busy.update(job.counter_id for job in jobs)
         return jobs
 
@@ -98,7 +105,7 @@ class Poller:
             if candidate.quota_key in spent:
                 continue
             try:
-                uploadings = await self._read(job, candidate)
+                listing = await self._read(job, candidate)
             except InvalidToken:
                 await self._revoked(candidate)
             except AccessDenied:
@@ -115,19 +122,17 @@ class Poller:
                 await self._recorder.back_off(job, getattr(exc, "retry_after", None), exc)
                 return
             else:
-                await self._recorded(job, candidate, uploadings)
+                await self._recorded(job, candidate, listing)
                 return
         await (self._quota(job) if spent else self._recorder.release(job))
 
-    async def _read(self, job: PollJob, candidate: Candidate) -> list[Uploading]:
+    async def _read(self, job: PollJob, candidate: Candidate) -> Listing:
         token = self._services.cipher.decrypt(candidate.token_encrypted)
         caller = Caller(candidate.quota_key, RequestKind.MONITOR)
-        return await self._services.metrica.uploadings(token, job.counter_id, caller=caller)
+        return await self._services.metrica.listing(token, job.counter_id, caller=caller)
 
-    async def _recorded(
-        self, job: PollJob, candidate: Candidate, uploadings: Sequence[Uploading]
-    ) -> None:
-        if await self._recorder.record(job, candidate, uploadings):
+    async def _recorded(self, job: PollJob, candidate: Candidate, listing: Listing) -> None:
+        if await self._recorder.record(job, candidate, listing):
             self._on_queued()
 
     async def _revoked(self, candidate: Candidate) -> None:

@@ -7,16 +7,17 @@ the notifications and the next poll, in one transaction. A failed one: the sched
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.container import Services
-from bot.domain import PauseReason, Uploading
+from bot.domain import PauseReason
+from bot.metrica import Listing
 from bot.monitor.diff import Seen, evaluate
 from bot.monitor.notify import queue_changes
 from bot.monitor.schedule import Budget, Cadence, next_poll_at, retry_at
-from bot.storage.lists import CounterListRepository, digest
+from bot.storage.lists import CounterListRepository
 from bot.storage.polling import Candidate, Polled, PollingRepository, PollJob
 from bot.storage.snapshots import SnapshotRepository
 
@@ -55,12 +56,10 @@ class Recorder:
     rand: Callable[[], float]
     demand: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    async def record(
-        self, job: PollJob, candidate: Candidate, uploadings: Sequence[Uploading]
-    ) -> int:
+    async def record(self, job: PollJob, candidate: Candidate, listing: Listing) -> int:
         """Snapshot, stored list, notifications, schedule; how many messages were queued."""
         now = self.now()
-        listed = digest(uploadings)
+        uploadings, listed = listing.uploadings, listing.digest
         async with self.services.sessions.begin() as session:
             repo = PollingRepository(session)
             counter = await repo.lock_own(job.counter_id, self.owner, job.generation)

@@ -14,13 +14,12 @@ from datetime import datetime, timedelta
 
 from bot.clock import utc_now
 from bot.container import Services
-from bot.domain import Uploading
 from bot.errors import LinkSuspended, NoAccess, QuotaNearlySpent, TokenRevoked, TooManyRequests
-from bot.metrica import Caller
+from bot.metrica import Caller, Listing
 from bot.services.budget import FetchedList
 from bot.services.metrica_calls import TokenRef, call_metrica, link_token, spend
 from bot.storage.counters import CounterRepository
-from bot.storage.lists import CounterListRepository, StoredList, digest
+from bot.storage.lists import CounterListRepository, StoredList
 from bot.views import CounterView, ListNote
 
 Refused = TooManyRequests | QuotaNearlySpent
@@ -141,14 +140,14 @@ async def _shared(services: Services, ref: TokenRef, counter_id: int, user: int)
 async def _fetch(services: Services, ref: TokenRef, counter_id: int, user: int) -> FetchedList:
     """Ask Metrica, store the list for everyone, remember it parsed."""
 
-    async def request(token: str, caller: Caller | None) -> list[Uploading]:
-        return await services.metrica.uploadings(token, counter_id, caller=caller)
+    async def request(token: str, caller: Caller | None) -> Listing:
+        return await services.metrica.listing(token, counter_id, caller=caller)
 
-    uploadings = await call_metrica(services, ref, request, counter_id=counter_id, asking=user)
-    fetched = FetchedList(uploadings, digest(uploadings), utc_now())
+    listing = await call_metrica(services, ref, request, counter_id=counter_id, asking=user)
+    fetched = FetchedList(listing.uploadings, listing.digest, utc_now())
     async with services.sessions.begin() as session:
         await CounterListRepository(session).save(
-            counter_id, uploadings, fetched.digest, fetched.at
+            counter_id, listing.uploadings, fetched.digest, fetched.at
         )
     services.budget.lists.put(counter_id, fetched)
     return fetched

@@ -5,6 +5,9 @@ allowance of its kind (monitor share or command reserve) and leases one of the l
 slots; after it, another gives the slot back. So every process sees every request the moment
 it is made, the allowance holds exactly, and no login has more than three requests in flight
 whichever processes send them. A process that dies holding a slot loses it when its lease ends.
+
+(Freeing slots lazily, with the next request's transaction, was tried: no faster on SQLite,
+and requests then waited for slots whose freeing sat in another transaction's queue.)
 """
 
 from __future__ import annotations
@@ -72,16 +75,21 @@ class DatabaseGate:
             async with self._sessions.begin() as session:
                 return await self._take(session, caller, day, holder)
         except _Busy:
-            return None  # the transaction rolled back: the request was not counted
+            return None  # rolled back: the request was not counted
 
     async def _take(self, session: AsyncSession, caller: Caller, day: date, holder: str) -> int:
-        """The count, then a slot (creating the login's slots on its first request)."""
+        """The count, then a slot (on the login's first request anywhere: make its slots).
+
+        No two gate transactions wait for each other: the count's row lock comes first, taking
+        skips locked slots, and slots are only created when there are none (never waiting on
+        a slot another transaction holds).
+        """
         limit = self.allowance.limit(caller.kind)
         if not await RequestCountRepository(session).take(caller.key, day, caller.kind, limit):
             raise allowance_spent(caller, day)
         slots = LoginSlotRepository(session)
         slot = await slots.take(caller.key, holder, SLOT_LEASE_SECONDS)
-        if slot is None:
+        if slot is None and await slots.count(caller.key) < PARALLEL_PER_LOGIN:
             await slots.ensure(caller.key, PARALLEL_PER_LOGIN)
             slot = await slots.take(caller.key, holder, SLOT_LEASE_SECONDS)
         if slot is None:
@@ -91,7 +99,10 @@ class DatabaseGate:
     async def release(self, ticket: Ticket) -> None:
         """Give the slot back."""
         async with self._sessions.begin() as session:
-            await LoginSlotRepository(session).free(ticket.caller.key, ticket.slot, ticket.holder)
+            await LoginSlotRepository(session).free([ticket.holder])
+
+    async def close(self) -> None:
+        """Nothing is held beyond a release."""
 
     async def spent(self, key: str, day: date) -> None:
         """Metrica refused the login for the day: both allowances are used up in our books too."""

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 async def save_token(services: Services, user_id: int, token: str) -> list[CounterView]:
     """Learn the token's login, check it against Metrica, store it; the counters it can see."""
-    account = await _account(services, user_id, token)
+    account = await _account(services, token)
     fingerprint = token_fingerprint(token)
     login = account.login if account else None
     # An unknown login is not counted: the token may be junk and is not saved yet.
@@ -45,22 +45,24 @@ async def save_token(services: Services, user_id: int, token: str) -> list[Count
         await access.resume(session, user_id, credential.id, visible, utc_now())
         # The token sees them: none is gone or out of reach any more.
         await CounterRepository(session).unpause(visible)
+    if account is None:
+        # Once per saved token (junk that Metrica refuses is not worth a line).
+        log.warning(
+            "could not learn the Yandex login of user %s's token: its quotas are counted per "
+            "token until it is saved again",
+            user_id,
+        )
     return _views(counters)
 
 
-async def _account(services: Services, user_id: int, token: str) -> YandexAccount | None:
-    """The token's Yandex account; None (logged) when Yandex ID cannot tell now."""
+async def _account(services: Services, token: str) -> YandexAccount | None:
+    """The token's Yandex account; None when Yandex ID cannot tell now."""
     try:
         return await services.login.account(token)
     except LoginTokenRejected:
         raise TokenRejected from None
     except LoginUnavailable as exc:
-        log.warning(
-            "could not learn the Yandex login of user %s's new token (%s): its quotas are "
-            "counted per token",
-            user_id,
-            exc,
-        )
+        log.debug("Yandex ID could not tell a new token's login: %s", exc)
         return None
 
 

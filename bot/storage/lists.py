@@ -1,18 +1,17 @@
 """Each counter's latest list of uploadings, kept for commands (the poller's or a command's).
 
-Stored compressed, with a digest: the poller writes only when the list differs from what it
-stored last (`counters.list_digest`), so a quiet poll costs no write here; the stored list then
-stays as true as of the counter's last good poll.
+Stored compressed, with the digest of Metrica's answer: the poller writes only when the answer
+differs from the one it stored last (`counters.list_digest`), so a quiet poll costs no write
+here; the stored list then stays as true as of the counter's last good poll.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -47,20 +46,28 @@ class StoredList:
         return self.fetched_at
 
 
-def digest(uploadings: Sequence[Uploading]) -> str:
-    """A stable fingerprint of a list as Metrica gave it."""
-    return hashlib.blake2b(repr(tuple(uploadings)).encode(), digest_size=16).hexdigest()
-
-
 def encode(uploadings: Sequence[Uploading]) -> bytes:
-    """The list as compressed JSON."""
-    rows = [_plain(asdict(uploading)) for uploading in uploadings]
+    """The list as compressed JSON rows (a list of fields each, in _FIELDS order)."""
+    rows = [
+        [
+            u.id,
+            u.status,
+            u.create_time.timestamp() if u.create_time else None,
+            u.source_quantity,
+            u.line_quantity,
+            u.comment,
+            u.client_id_type,
+            u.static_calls_quantity,
+            u.dynamic_calls_quantity,
+        ]
+        for u in uploadings
+    ]
     return zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 6)
 
 
 def decode(payload: bytes) -> list[Uploading]:
-    """The list back from compressed JSON."""
-    rows: list[dict[str, Any]] = json.loads(zlib.decompress(payload))
+    """The list back from compressed JSON rows."""
+    rows: list[list[Any]] = json.loads(zlib.decompress(payload))
     return [_uploading(row) for row in rows]
 
 
@@ -118,15 +125,8 @@ class CounterListRepository:
         await upsert(self._session, CounterList, [row], keys=("counter_id",), update=update)
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    created = row.get("create_time")
-    if isinstance(created, datetime):
-        row["create_time"] = created.isoformat()
-    return row
-
-
-def _uploading(row: dict[str, Any]) -> Uploading:
-    created = row.get("create_time")
-    if isinstance(created, str):
-        row["create_time"] = datetime.fromisoformat(created)
-    return Uploading(**row)
+def _uploading(row: list[Any]) -> Uploading:
+    """One row of `encode` back to an uploading."""
+    created = row[2]
+    when = datetime.fromtimestamp(created, UTC) if created is not None else None
+    return Uploading(row[0], row[1], when, *row[3:])

@@ -146,8 +146,8 @@ class PollingRepository:
             for counter_id, by_id in found.items()
         }
 
-    async def demand(self, keys: Collection[str]) -> dict[str, tuple[float, float]]:
-        """For each login: its share of the counters it can poll, (hot, idle).
+    async def demand(self) -> dict[str, tuple[float, float]]:
+        """For each login: its share of the running counters it can poll, (hot, idle).
 
         A counter that n logins can poll counts 1/n to each: the pool spreads it among them.
         """
@@ -165,7 +165,7 @@ class PollingRepository:
             select(pairs.c.quota_key, Counter.is_hot, func.sum(1.0 / cast(shares.c.n, Float)))
             .join(shares, shares.c.counter_id == pairs.c.counter_id)
             .join(Counter, Counter.id == pairs.c.counter_id)
-            .where(pairs.c.quota_key.in_(list(keys)), Counter.paused_reason.is_(None))
+            .where(Counter.paused_reason.is_(None))
             .group_by(pairs.c.quota_key, Counter.is_hot)
         )
         found: dict[str, tuple[float, float]] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import and_, case, delete, exists, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -108,16 +108,23 @@ class LoginSlotRepository:
         )
         return taken.scalar()
 
+    async def count(self, key: str) -> int:
+        """How many slots the login has (none before its first request anywhere)."""
+        found = await self._session.scalar(
+            select(func.count()).select_from(LoginSlot).where(LoginSlot.key == key)
+        )
+        return int(found or 0)
+
     async def ensure(self, key: str, slots: int) -> None:
         """Create the login's slots if this is its first request anywhere."""
         rows = [{"key": key, "slot": n, "holder": None, "until": None} for n in range(slots)]
         await upsert(self._session, LoginSlot, rows, keys=("key", "slot"), update=())
 
-    async def free(self, key: str, slot: int, holder: str) -> None:
-        """Give a slot back, unless its lease ran out and someone else holds it now."""
+    async def free(self, holders: Collection[str]) -> None:
+        """Give slots back, unless their lease ran out and someone else holds them now."""
         await self._session.execute(
             update(LoginSlot)
-            .where(LoginSlot.key == key, LoginSlot.slot == slot, LoginSlot.holder == holder)
+            .where(LoginSlot.holder.in_(list(holders)))
             .values(holder=None, until=None)
         )
 

@@ -503,3 +503,13 @@ async def test_the_token_never_appears_in_errors_or_logs(client, server, caplog)
     assert "OAuth" not in caplog.text
     assert f"GET {COUNTER} -> 503" in caplog.text
     assert any(r.levelno == logging.WARNING and r.name == "bot.metrica" for r in caplog.records)
+
+
+async def test_a_listing_carries_a_digest_that_changes_only_with_the_answer(client, server):
+    first = {"uploadings": [ITEM]}
+    second = {"uploadings": [{**ITEM, "status": "MATCHED"}]}
+    server.on(UPLOADINGS, ok(first), ok(first), ok(second))
+    one, same, other = [await client.listing(TOKEN, 42) for _ in range(3)]
+    assert [u.id for u in one.uploadings] == [7]
+    assert one.digest == same.digest != other.digest
+    assert len(one.digest) == 32
