@@ -19,6 +19,7 @@ from bot.domain import PauseReason
 from bot.monitor.notify import chat_language
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository
+from bot.storage.pool import PoolRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.texts.notifications import render_counter_paused, render_quota
 
@@ -60,7 +61,7 @@ async def pause_for_quota(
 
     One message per chat lists its counters paused by this call. (Counters paused, chats told.)
     """
-    paused = await PollingRepository(session).pause_exhausted(
+    paused = await PoolRepository(session).pause_exhausted(
         owner, day=day, allowance=allowance, until=until
     )
     resets_at = next_utc_midnight(now)

@@ -33,7 +33,8 @@ from bot.monitor import pausing
 from bot.monitor.recording import PollerConfig, Recorder
 from bot.monitor.schedule import after_reset
 from bot.storage.links import LinkRepository
-from bot.storage.polling import Candidate, PollingRepository, PollJob
+from bot.storage.polling import PollingRepository, PollJob
+from bot.storage.pool import Candidate, PoolRepository
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class Poller:
             if keys and (now >= self._demand_until or not keys <= self._recorder.demand.keys()):
                 # Every login's, replaced whole (never grows); it scans every link, so it is
                 # reused for a while rather than run for each of the many small claims.
-                self._recorder.demand = await repo.demand()
+                self._recorder.demand = await PoolRepository(session).demand()
                 self._demand_until = now + DEMAND_TTL
         self._busy.update(job.counter_id for job in jobs)
         return jobs

@@ -18,7 +18,8 @@ from bot.monitor.diff import Seen, evaluate
 from bot.monitor.notify import queue_changes
 from bot.monitor.schedule import Budget, Cadence, next_poll_at, retry_at
 from bot.storage.lists import CounterListRepository
-from bot.storage.polling import Candidate, Polled, PollingRepository, PollJob
+from bot.storage.polling import Polled, PollingRepository, PollJob
+from bot.storage.pool import Candidate
 from bot.storage.snapshots import SnapshotRepository
 
 log = logging.getLogger(__name__)

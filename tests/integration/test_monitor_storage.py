@@ -15,6 +15,7 @@ from bot.storage.db import SessionFactory
 from bot.storage.models import Counter
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import Polled, PollingRepository, PollJob
+from bot.storage.pool import PoolRepository
 from bot.storage.quota import RequestCountRepository
 from bot.storage.snapshots import SnapshotRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -165,7 +166,7 @@ async def test_a_counter_paused_for_the_daily_quota_is_claimed_again_after_the_r
 
     async def pause() -> list[tuple[int, str]]:
         async with sessions.begin() as session:
-            return await PollingRepository(session).pause_exhausted(
+            return await PoolRepository(session).pause_exhausted(
                 "p1", day=NOW.date(), allowance=4000, until=reset
             )
 
