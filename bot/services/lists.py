@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 
 from bot.clock import utc_now
 from bot.container import Services
-from bot.errors import LinkSuspended, NoAccess, QuotaNearlySpent, TokenRevoked, TooManyRequests
+from bot.errors import (
+    LinkSuspended,
+    NoAccess,
+    QuotaNearlySpent,
+    QuotaUsedUp,
+    TokenRevoked,
+    TooManyRequests,
+)
 from bot.metrica import Caller, Listing
 from bot.services.budget import FetchedList
 from bot.services.metrica_calls import TokenRef, call_metrica, link_token, spend
@@ -22,8 +29,9 @@ from bot.storage.counters import CounterRepository
 from bot.storage.lists import CounterListRepository, StoredList
 from bot.views import CounterView, ListNote
 
-Refused = TooManyRequests | QuotaNearlySpent
+Refused = TooManyRequests | QuotaNearlySpent | QuotaUsedUp
 """Why a command may not ask Metrica now (the stored list may answer instead)."""
+REFUSED = (TooManyRequests, QuotaNearlySpent, QuotaUsedUp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +98,7 @@ async def current_list(
         return recent, None
     try:
         return await fetch_list(services, asked.ref, stored.counter_id, user), None
-    except (TooManyRequests, QuotaNearlySpent) as refused:
+    except REFUSED as refused:
         found = None if refresh else await stored_list(services, stored)
         if found is None:
             raise

@@ -9,9 +9,9 @@ from __future__ import annotations
 from bot.clock import utc_now
 from bot.container import Services
 from bot.domain import Uploading, newest_first
-from bot.errors import CounterNotFound, QuotaNearlySpent, TooManyRequests, UploadingNotFound
+from bot.errors import CounterNotFound, UploadingNotFound
 from bot.metrica import Caller
-from bot.services.lists import Asked, ask, current_list, is_fresh, note, stored_list
+from bot.services.lists import REFUSED, Asked, ask, current_list, is_fresh, note, stored_list
 from bot.services.metrica_calls import call_metrica, spend
 from bot.views import UploadingsView, UploadingView, paginate
 
@@ -49,7 +49,7 @@ async def uploading_detail(
             return found
     try:
         return await _fetch_one(services, asked, _payer(user_id, chat_id), uploading_id)
-    except (TooManyRequests, QuotaNearlySpent) as refused:
+    except REFUSED as refused:
         found = None if refresh else await _from_list(services, asked, uploading_id)
         if found is None:
             raise

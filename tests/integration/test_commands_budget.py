@@ -168,3 +168,18 @@ async def test_the_monitors_list_answers_commands_without_asking_metrica(chat: C
 
     assert lists(chat) == before
     assert "1–10 из 23" in page["text"]
+
+
+async def test_metricas_own_daily_refusal_is_answered_from_the_stored_list(chat: ChatHarness):
+    await uploadings(chat)
+    await stale(chat)
+    chat.metrica.set_quota("y0_anna-token-0123456789", 0)
+
+    answer = await uploadings(chat)
+
+    assert "1–10 из 23" in answer["text"]
+    assert "квота Метрики почти исчерпана" in answer["text"]
+    assert lists(chat) == 2
+    again = await uploadings(chat)  # the login rests until 00:00 UTC: no request at all
+    assert "почти исчерпана" in again["text"]
+    assert lists(chat) == 2
