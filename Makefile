@@ -32,7 +32,7 @@ test: $(STAMP)
 
 ## bench: every benchmark at its quick size (full runs and results: BENCHMARKS.md)
 bench: $(STAMP)
-	for name in poll_pass fanout commands quota_day scale_out; do \
+	for name in poll_pass fanout commands quota_day scale_out gate_cost junk_tokens; do \
 		$(BIN)/python -m bench.$$name --quick || exit 1; \
 	done
 

@@ -48,6 +48,7 @@ class BotProcess:
             "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_API_URL": telegram.url,
             "METRICA_API_URL": metrica.url,
+            "LOGIN_API_URL": metrica.url,
             "DATABASE_URL": database_url,
             "BOT_SECRET_KEY": SECRET_KEY,
             "DATA_DIR": str(self.data_dir),

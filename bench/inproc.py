@@ -44,7 +44,7 @@ def bot_services(settings: Settings, *, unthrottled: bool = False) -> Services:
     if not unthrottled:
         return services
     limiter = RequestLimiter(per_second=UNTHROTTLED_PER_SECOND)
-    metrica = MetricaClient(services.http, limiter=limiter, ledger=services.ledger)
+    metrica = MetricaClient(services.http, limiter=limiter, gate=services.gate)
     return dataclasses.replace(services, metrica=metrica)
 
 

@@ -1,14 +1,16 @@
-"""Benchmark 4: a simulated day of one token's Metrica quota, the monitor against a naive poller.
+"""Benchmark 4: a simulated day of one login's Metrica quota, the monitor against a naive poller.
 
     .venv/bin/python -m bench.quota_day [--quick] [--days N]
 
-One token, 50 counters (each with 20 old, finished uploadings), 30 new uploadings a day at
+One login, 50 counters (each with 20 old, finished uploadings), 30 new uploadings a day at
 random times, each moving UPLOADED -> EXPORTED -> MATCHED -> PROCESSED or LINKAGE_FAILURE over
 about an hour. The clock is simulated: no real waiting, no HTTP. The monitor is modelled with
 its own pure functions (`bot.monitor.diff.evaluate`, `bot.monitor.schedule.next_poll_at` with
-the token's `Budget`, as `Poller._schedule` builds it) and its poll pump's tick (a due counter
-is claimed at the next tick). The baseline is the naive poller: every counter every
-POLL_INTERVAL_SECONDS until Metrica answers 429 for the rest of the day.
+the login's `Budget`, as `Recorder._next_poll` builds it), its poll pump's tick (a due counter
+is claimed at the next tick) and its gate: before each request the login's monitor allowance
+is asked (`Allowance.admits`, the check the database gate makes atomically); a refused poll
+sends nothing and the counter waits for the reset. The baseline is the naive poller: every
+counter every POLL_INTERVAL_SECONDS until Metrica answers 429 for the rest of the day.
 
 Delay is from the moment Metrica shows a status to the poll that reports it (the sender wakes
 on queueing; its own time is measured by bench.fanout). A status that came and went between
@@ -26,8 +28,9 @@ from datetime import UTC, datetime, timedelta
 
 from bench.common import banner, mean, parser, percentile, table
 from bot.domain import Uploading
+from bot.metrica import Allowance, RequestKind
 from bot.monitor.diff import Seen, evaluate
-from bot.monitor.schedule import Budget, Cadence, next_poll_at
+from bot.monitor.schedule import Budget, Cadence, after_reset, next_poll_at
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
 SECONDS = 86_400
@@ -131,9 +134,10 @@ def _tick(t: float) -> float:
 
 
 def run_monitor(world: World, rand: Callable[[], float]) -> Outcome:
-    """The bot's scheduling: hot/idle cadence stretched to the token's remaining budget."""
+    """The bot's scheduling (cadence stretched to the login's budget) behind its gate."""
     out = Outcome()
-    allowed = DAILY_QUOTA * QUOTA_SHARE
+    allowance = Allowance(DAILY_QUOTA, QUOTA_SHARE)
+    allowed = allowance.monitor
     snapshots: dict[int, dict[int, Seen]] = {}
     seen: dict[int, dict[int, str]] = {}
     hot = dict.fromkeys(range(COUNTERS), False)
@@ -149,6 +153,12 @@ def run_monitor(world: World, rand: Callable[[], float]) -> Outcome:
             break
         now = DAY + timedelta(seconds=t)
         hot_now = sum(hot.values())
+        if not allowance.admits(RequestKind.MONITOR, out.requests):
+            # Refused before sending: the counter waits for the reset (the next day).
+            out.refused += 1
+            out.exhausted_at = out.exhausted_at or t
+            heapq.heappush(queue, (_tick((after_reset(now, rand) - DAY).total_seconds()), counter))
+            continue
         out.requests += 1
         current = world.listing(counter, t)
         result = evaluate(
@@ -230,7 +240,7 @@ def main() -> None:
     days = args.days or (20 if args.quick else 200)
     banner("bench.quota_day: a simulated day of quota", args)
     print(
-        f"{days} simulated days, each: 1 token, {COUNTERS} counters, {NEW_PER_DAY} new uploadings"
+        f"{days} simulated days, each: 1 login, {COUNTERS} counters, {NEW_PER_DAY} new uploadings"
         f" a day; quota {DAILY_QUOTA}, monitor's share {QUOTA_SHARE} = "
         f"{DAILY_QUOTA * QUOTA_SHARE:.0f}; POLL_INTERVAL_SECONDS={CADENCE.hot:.0f}, "
         f"IDLE_POLL_INTERVAL_SECONDS={CADENCE.idle:.0f}\n"

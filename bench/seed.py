@@ -145,7 +145,7 @@ async def seed_database(url: str, plan: WatchPlan, *, chats_per_token: int = 1) 
             chat_ids = [user] + [-(10**12) - user * 1000 - k for k in range(1, chats_per_token)]
             chats += [_chat(chat_id) for chat_id in chat_ids]
             for counter_id in counter_ids:
-                counters.append(_counter(counter_id, index + 1))
+                counters.append(_counter(counter_id))
                 for chat_id in chat_ids:
                     links.append(_link(chat_id, counter_id, user, index + 1))
                     subs.append({"chat_id": chat_id, "counter_id": counter_id, "hears": "all"})
@@ -188,6 +188,7 @@ def _credential(cid: int, user: int, token: str, cipher: TokenCipher) -> dict[st
         "token_encrypted": cipher.encrypt(token),
         "fingerprint": token_fingerprint(token),
         "login": f"login{cid}",
+        "quota_key": f"login{cid}",
         "is_valid": True,
         "created_at": CREATE_TIME,
     }
@@ -205,12 +206,11 @@ def _chat(chat_id: int) -> dict[str, Any]:
     }
 
 
-def _counter(counter_id: int, credential_id: int) -> dict[str, Any]:
+def _counter(counter_id: int) -> dict[str, Any]:
     return {
         "id": counter_id,
         "name": f"Counter {counter_id}",
         "site": f"site{counter_id}.example",
-        "credential_id": credential_id,
         "has_baseline": True,
         "is_hot": False,
         "failures": 0,
@@ -278,7 +278,7 @@ async def seed_audience(
         await _insert(conn, Credential, [_credential(1, owner, token, cipher)])
         rows = [{**_chat(chat_id), "type": kind} for chat_id, kind in chats]
         await _insert(conn, Chat, rows)
-        await _insert(conn, Counter, [_counter(counter_id, 1)])
+        await _insert(conn, Counter, [_counter(counter_id)])
         await _insert(conn, ChatCounter, [_link(c, counter_id, owner, 1) for c, _ in chats])
         subs = [{"chat_id": c, "counter_id": counter_id, "hears": "all"} for c, _ in chats]
         await _insert(conn, Subscription, subs)
@@ -296,7 +296,7 @@ async def seed_users(url: str, users: list[tuple[int, str, int]]) -> None:
         for number, (user, token, counter_id) in enumerate(users, start=1):
             credentials.append(_credential(number, user, token, cipher))
             chats.append(_chat(user))
-            counters.append(_counter(counter_id, number) | {"has_baseline": False})
+            counters.append(_counter(counter_id) | {"has_baseline": False})
             links.append(_link(user, counter_id, user, number))
         for model, rows in (
             (Credential, credentials),

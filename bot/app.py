@@ -11,13 +11,16 @@ from bot.config import Settings
 from bot.container import Services
 from bot.crypto import TokenCipher, load_or_create_keys
 from bot.logs import remember_secret
-from bot.metrica import MetricaClient, RequestLedger, RequestLimiter, create_http_client
+from bot.metrica import Allowance, MetricaClient, RequestLimiter, create_http_client
 from bot.metrics import MetricsEndpoint
 from bot.monitor.runner import Monitor
+from bot.services.budget import CommandBudget, UserRate
+from bot.services.quota_gate import DatabaseGate
 from bot.storage.db import create_engine, create_session_factory
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
 from bot.telegram.menu import set_command_menu, set_descriptions
+from bot.yandex_login import LoginClient, create_login_http
 
 log = logging.getLogger(__name__)
 
@@ -25,19 +28,26 @@ log = logging.getLogger(__name__)
 def build_services(
     settings: Settings, *, metrica_transport: httpx.AsyncBaseTransport | None = None
 ) -> Services:
-    """The shared collaborators: database, cipher, Metrica client."""
+    """The shared collaborators: database, cipher, Metrica and Yandex ID clients, budgets."""
     keys = load_or_create_keys(settings.secret_keys, settings.data_dir)
     engine = create_engine(settings.effective_database_url)
+    sessions = create_session_factory(engine)
     http = create_http_client(str(settings.metrica_api_url), transport=metrica_transport)
-    ledger = RequestLedger()
+    login_http = create_login_http(str(settings.login_api_url))
+    allowance = Allowance(settings.daily_quota, settings.quota_share)
+    gate = DatabaseGate(sessions, allowance)
     return Services(
         settings=settings,
         engine=engine,
-        sessions=create_session_factory(engine),
+        sessions=sessions,
         cipher=TokenCipher(keys, seen=remember_secret),
         http=http,
-        metrica=MetricaClient(http, limiter=RequestLimiter(), ledger=ledger),
-        ledger=ledger,
+        metrica=MetricaClient(http, limiter=RequestLimiter(), gate=gate),
+        login_http=login_http,
+        login=LoginClient(login_http),
+        allowance=allowance,
+        gate=gate,
+        budget=CommandBudget(UserRate(settings.commands_per_minute)),
     )
 
 
@@ -91,5 +101,7 @@ class _Lifecycle:
         await self.stopping(app)
         await self._metrics.stop()
         await self._services.http.aclose()
+        await self._services.login_http.aclose()
+        await self._services.gate.close()
         await self._services.engine.dispose()
         log.info("stopped: HTTP client and database closed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 
 def utc_now() -> datetime:
@@ -14,3 +14,8 @@ def next_utc_midnight(now: datetime) -> datetime:
     """The next 00:00 UTC strictly after now, when Metrica's daily quotas reset."""
     day = now.astimezone(UTC).date() + timedelta(days=1)
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def next_day_start(day: date) -> datetime:
+    """00:00 UTC of the day after `day`: when that day's quotas are over."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)

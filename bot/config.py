@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr
     telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
     metrica_api_url: AnyHttpUrl = AnyHttpUrl("https://api-metrika.yandex.net")
+    # Yandex ID's "who am I" (GET /info): which login a saved token's quotas count against.
+    login_api_url: AnyHttpUrl = AnyHttpUrl("https://login.yandex.ru")
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
     bot_secret_key: SecretStr | None = None
@@ -54,6 +56,8 @@ class Settings(BaseSettings):
     stuck_after_minutes: Annotated[int, Field(gt=0, le=10_080)] = 180
     quota_share: Annotated[float, Field(gt=0, le=1)] = 0.8
     daily_quota: Annotated[int, Field(gt=0)] = 5000
+    # Metrica requests one user may cause a minute through commands and buttons.
+    commands_per_minute: Annotated[int, Field(gt=0, le=1000)] = 10
     receive_updates: bool = True
     # How long a process may hold a claimed counter or message before another may take it
     # over (a process that died): longer than one Metrica poll with retries or one send.

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.crypto import TokenCipher
-from bot.metrica import MetricaClient, RequestLedger
+from bot.metrica import Allowance, MetricaClient, RequestGate
+from bot.services.budget import CommandBudget
 from bot.storage.db import SessionFactory
+from bot.yandex_login import LoginClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,4 +25,8 @@ class Services:
     cipher: TokenCipher
     http: httpx.AsyncClient
     metrica: MetricaClient
-    ledger: RequestLedger
+    login_http: httpx.AsyncClient
+    login: LoginClient
+    allowance: Allowance
+    gate: RequestGate
+    budget: CommandBudget

@@ -29,13 +29,26 @@ def is_final(status: str) -> bool:
 
 
 class PauseReason(enum.StrEnum):
-    """Why a counter is not polled: until someone acts, or (QUOTA) until the daily reset."""
+    """Why a counter is not polled: until someone acts, or (QUOTA) until the daily reset.
 
-    REVOKED = "revoked"  # Metrica refused the token that polls it
-    UNREADABLE = "unreadable"  # no configured key decrypts the token that polls it
+    A refused or unreadable token, or lost access, suspends links (`SuspendReason`), not the
+    counter: the counter pauses for those only in databases from before links were suspended.
+    """
+
+    REVOKED = "revoked"  # (legacy) Metrica refused the token that polled it
+    UNREADABLE = "unreadable"  # (legacy) no configured key decrypted the token that polled it
     GONE = "gone"  # the counter no longer exists
-    ACCESS = "access"  # the token lost access to the counter
-    QUOTA = "quota"  # the token's daily quota is spent; resumes by itself after 00:00 UTC
+    ACCESS = "access"  # (legacy) the token lost access to the counter
+    QUOTA = "quota"  # every login that can poll it spent its share; resumes after 00:00 UTC
+
+
+class SuspendReason(enum.StrEnum):
+    """Why a chat's link to a counter gives the chat nothing until its owner acts."""
+
+    REVOKED = "revoked"  # Metrica refused the link's token
+    UNREADABLE = "unreadable"  # no configured key decrypts the link's token
+    DELETED = "deleted"  # its owner deleted the token (/token delete)
+    ACCESS = "access"  # the token can no longer see the counter
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,11 @@ ServiceError
  ├── UploadingNotFound  the counter has no such uploading
  ├── MetricaBusy        Metrica or the network failed for now: try again in N minutes
  ├── QuotaUsedUp        the token's daily quota is spent until 00:00 UTC
+ ├── QuotaNearlySpent   the login's reserve for commands is spent until 00:00 UTC
+ ├── TooManyRequests    this user asked Metrica COMMANDS_PER_MINUTE times: wait N seconds
  ├── MetricaRefused     Metrica refused the request for another reason
  ├── NotLinked          the counter is not linked to this chat
+ ├── LinkSuspended      the chat's link to the counter is suspended (its token stopped working)
  ├── NoCounters         no counter is linked to this chat
  ├── NotSubscribed      this chat is not subscribed to the counter
  ├── NoSubscriptions    this chat is not subscribed to anything
@@ -66,6 +69,10 @@ class NotLinked(CounterError):
     """The counter is not linked to this chat."""
 
 
+class LinkSuspended(CounterError):
+    """The chat's link is suspended: its token was refused, deleted or lost access."""
+
+
 class NotSubscribed(CounterError):
     """The chat is not subscribed to the counter."""
 
@@ -92,6 +99,22 @@ class QuotaUsedUp(ServiceError):
     def __init__(self, resets_at: datetime | None) -> None:
         super().__init__(resets_at)
         self.resets_at = resets_at
+
+
+class QuotaNearlySpent(ServiceError):
+    """The login's requests for commands are spent today; the rest is the monitor's."""
+
+    def __init__(self, resets_at: datetime | None) -> None:
+        super().__init__(resets_at)
+        self.resets_at = resets_at
+
+
+class TooManyRequests(ServiceError):
+    """The user reached COMMANDS_PER_MINUTE requests to Metrica in the last minute."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 class MetricaRefused(ServiceError):

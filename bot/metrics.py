@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, star
 
 from bot.clock import utc_now
 from bot.metrica.errors import MetricaError
+from bot.metrica.quota import FINGERPRINT_PREFIX
 from bot.monitor.pump import cancel_task, every
 from bot.storage.stats import StatsRepository
 
@@ -33,7 +34,7 @@ REGISTRY = CollectorRegistry()
 
 POLLS = Counter(
     "metrica_bot_polls",
-    "Counter polls by outcome: ok, lease_lost, retry, paused, quota, revoked",
+    "Counter polls by outcome: ok, lease_lost, retry, paused, quota, revoked, denied, released",
     ["outcome"],
     registry=REGISTRY,
 )
@@ -94,7 +95,7 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 # Series that exist from the start at 0, so rate() and alerts see them before the first event.
-POLL_OUTCOMES = ("ok", "lease_lost", "retry", "paused", "quota", "revoked")
+POLL_OUTCOMES = ("ok", "lease_lost", "retry", "paused", "quota", "revoked", "denied", "released")
 for _outcome in POLL_OUTCOMES:
     POLLS.labels(outcome=_outcome)
 for _source in ("notification", "reply"):
@@ -145,6 +146,13 @@ def timed_command(
     return timed
 
 
+def login_label(quota_key: str) -> str:
+    """The gauge's label for a quota key: the login, or the start of an unknown one's token."""
+    if quota_key.startswith(FINGERPRINT_PREFIX):
+        return f"token-{quota_key.removeprefix(FINGERPRINT_PREFIX)[:8]}"
+    return quota_key
+
+
 class MetricsEndpoint:
     """The HTTP endpoint and the collector of database gauges, while the bot runs."""
 
@@ -183,15 +191,9 @@ class MetricsEndpoint:
         OUTBOX_OLDEST.set((now - outbox.oldest).total_seconds() if outbox.oldest else 0.0)
         for kind, held in leases.items():
             LEASES.labels(kind=kind).set(held)
-        per_login: dict[str, int] = {}
-        for fingerprint, (login, counted) in requests.items():
-            # This process's ledger may be ahead of the table (it saves every 30 s).
-            used = max(counted, self._services.ledger.used(fingerprint, now.date()))
-            name = login or f"token-{fingerprint[:8]}"
-            per_login[name] = per_login.get(name, 0) + used
         QUOTA_USED.clear()  # a new day, a deleted token: no stale series
-        for name, used in per_login.items():
-            QUOTA_USED.labels(login=name).set(used)
+        for key, used in requests.items():
+            QUOTA_USED.labels(login=login_label(key)).set(used)
 
     async def stop(self) -> None:
         """Stop the collector and the HTTP server."""

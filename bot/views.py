@@ -21,6 +21,7 @@ class CounterView:
     name: str = ""
     site: str = ""
     subscribed: bool = False
+    suspended: bool = False  # the chat's link to it gives nothing (its token stopped working)
 
     @classmethod
     def of(cls, counter: Counter, *, subscribed: bool = False) -> CounterView:
@@ -57,19 +58,33 @@ def paginate(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
 
 
 @dataclass(frozen=True, slots=True)
+class ListNote:
+    """Why an answer comes from the stored list and not from Metrica just now."""
+
+    kind: str  # "rate": the user's requests a minute; "quota": the commands' reserve
+    seconds: int = 0
+    limit: int = 0
+    resets_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class UploadingsView:
-    """A page of a counter's uploadings, newest first."""
+    """A page of a counter's uploadings, newest first, as of when they were fetched."""
 
     counter: CounterView
     page: Page[Uploading]
+    as_of: datetime | None = None
+    note: ListNote | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class UploadingView:
-    """One uploading of a counter."""
+    """One uploading of a counter, as of when it was fetched."""
 
     counter: CounterView
     uploading: Uploading
+    as_of: datetime | None = None
+    note: ListNote | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_services
+from bot.clock import utc_now
 from bot.config import Settings, load_settings
 from bot.container import Services
 from bot.metrica import MetricaClient, RequestLimiter, RetryPolicy, create_http_client
@@ -44,6 +46,7 @@ def monitor_settings(
         "telegram_bot_token": BOT_TOKEN,
         "telegram_api_url": telegram_url,
         "metrica_api_url": metrica_url,
+        "login_api_url": metrica_url,
         "database_url": database_url,
         "bot_secret_key": SECRET_KEY,
         "data_dir": data_dir,
@@ -54,13 +57,21 @@ def monitor_settings(
     return load_settings(**values)
 
 
-async def fast_services(settings: Settings, *, http_timeout: float = 2.0) -> Services:
-    """The bot's services, with a Metrica client that fails fast (one attempt, short timeout)."""
+async def fast_services(
+    settings: Settings,
+    *,
+    http_timeout: float = 2.0,
+    now: Callable[[], datetime] = utc_now,
+) -> Services:
+    """The bot's services, with a Metrica client that fails fast (one attempt, short timeout).
+
+    `now` is the client's clock: which UTC day its requests count against.
+    """
     services = build_services(settings)
     await services.http.aclose()
     http = create_http_client(str(settings.metrica_api_url), timeout=http_timeout)
     metrica = MetricaClient(
-        http, limiter=RequestLimiter(), ledger=services.ledger, retry=RetryPolicy(attempts=1)
+        http, limiter=RequestLimiter(), gate=services.gate, retry=RetryPolicy(attempts=1), now=now
     )
     return replace(services, http=http, metrica=metrica)
 
@@ -68,6 +79,8 @@ async def fast_services(settings: Settings, *, http_timeout: float = 2.0) -> Ser
 async def close_services(services: Services) -> None:
     """Close what build_services opened."""
     await services.http.aclose()
+    await services.login_http.aclose()
+    await services.gate.close()
     await services.engine.dispose()
 
 

@@ -37,7 +37,7 @@ async def seed_watch(
     owner: int,
     counters: Sequence[tuple[int, str]],
     chats: Sequence[ChatSpec],
-    login: str | None = "user",
+    login: str | None = None,
     subscribe: bool = True,
 ) -> int:
     """The owner's credential, counters linked to every chat and (by default) subscribed."""
@@ -53,7 +53,7 @@ async def seed_watch(
         counter_repo = CounterRepository(session)
         subscriptions = SubscriptionRepository(session)
         for counter_id, name in counters:
-            await counter_repo.remember(CounterInfo(counter_id, name), credential.id)
+            await counter_repo.remember(CounterInfo(counter_id, name))
             for chat in chats:
                 await counter_repo.link(chat.id, counter_id, owner, credential.id)
                 if subscribe:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 # Settings the developer's shell might set; the test or benchmark decides them all.
-_OWN_PREFIXES = ("TELEGRAM_", "METRICA_", "WEBHOOK_", "BOT_", "DATABASE_", "TEST_BOT_")
+_OWN_PREFIXES = ("TELEGRAM_", "METRICA_", "WEBHOOK_", "BOT_", "DATABASE_", "TEST_BOT_", "LOGIN_")
 _OWN_NAMES = {
     "DATA_DIR",
     "LEASE_SECONDS",
@@ -14,6 +14,7 @@ _OWN_NAMES = {
     "STUCK_AFTER_MINUTES",
     "QUOTA_SHARE",
     "DAILY_QUOTA",
+    "COMMANDS_PER_MINUTE",
     "RECEIVE_UPDATES",
     "LOG_LEVEL",
     "LOG_FORMAT",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.metrica.client import MetricaClient, RetryPolicy, create_http_client
 from bot.metrica.errors import (
     AccessDenied,
+    AllowanceSpent,
     InvalidRequest,
     InvalidToken,
     MetricaError,
@@ -13,21 +14,31 @@ from bot.metrica.errors import (
     Unavailable,
     parse_error,
 )
-from bot.metrica.quota import RequestLedger, RequestLimiter, token_fingerprint
+from bot.metrica.gate import Allowance, Caller, MemoryGate, RequestGate, RequestKind, Ticket
+from bot.metrica.parsing import Listing
+from bot.metrica.quota import RequestLimiter, quota_key, token_fingerprint
 
 __all__ = [
     "AccessDenied",
+    "Allowance",
+    "AllowanceSpent",
+    "Caller",
     "InvalidRequest",
     "InvalidToken",
+    "Listing",
+    "MemoryGate",
     "MetricaClient",
     "MetricaError",
     "NotFound",
     "QuotaExceeded",
-    "RequestLedger",
+    "RequestGate",
+    "RequestKind",
     "RequestLimiter",
     "RetryPolicy",
+    "Ticket",
     "Unavailable",
     "create_http_client",
     "parse_error",
+    "quota_key",
     "token_fingerprint",
 ]

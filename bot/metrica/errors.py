@@ -6,6 +6,7 @@ MetricaError(message, *, status_code, error_type)
  ├── NotFound        404; 400 whose message contains "No object with specified ID"
  ├── InvalidRequest  any other 4xx: invalid_parameter, missing_parameter, invalid_uploading, ...
  ├── QuotaExceeded   429: quota, retry_after, daily, resets_at (daily quotas reset at 00:00 UTC)
+ │    └── AllowanceSpent  not sent: the login's monitor share or command reserve is spent today
  └── Unavailable     5xx, timeouts, connection errors, a body that is not the expected JSON
 
 A 401 is trusted whatever its body; any other 4xx whose body is not Metrica's error JSON (a
@@ -94,6 +95,15 @@ class QuotaExceeded(MetricaError):
         self.daily = quota in DAILY_QUOTAS
         self.retry_after = retry_after
         self.resets_at = resets_at
+
+
+class AllowanceSpent(QuotaExceeded):
+    """Refused before sending: this kind's allowance of the login is spent for the day."""
+
+    def __init__(self, message: str, *, kind: str, resets_at: datetime) -> None:
+        super().__init__(message, quota="local_allowance", status_code=None, resets_at=resets_at)
+        self.kind = kind
+        self.daily = True
 
 
 class Unavailable(MetricaError):

@@ -9,6 +9,8 @@ time, quantity or text that makes no sense is unknown (None, '') field by field;
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -144,3 +146,25 @@ def parse_counters_page(body: Any) -> tuple[int | None, list[Counter]]:
     """One page of /counters: the total ("rows", None if absent) and the counters on it."""
     counters = [parse_counter(item) for item in _list(body, "counters")]
     return _int(body.get("rows")), counters
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A decoded answer with the bytes it came in (for a digest)."""
+
+    body: Any
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A counter's call uploadings as Metrica listed them, and a digest of that answer."""
+
+    uploadings: list[Uploading]
+    digest: str
+
+
+def parse_listing(answer: Answer) -> Listing:
+    """Uploadings with a digest of Metrica's answer: the same answer, the same digest."""
+    digest = hashlib.blake2b(answer.content, digest_size=16).hexdigest()
+    return Listing(parse_uploadings(answer.body), digest)

@@ -1,7 +1,10 @@
-"""Per-token quota bookkeeping: a request ledger per UTC day and a concurrency/rate limiter.
+"""Quota keys and this process's request limiter.
 
 Metrica allows 5000 reads per login per day, 3 parallel requests per login and 30 requests
-per second per IP. Tokens are keyed by a fingerprint so no table or log ever holds a token.
+per second per IP. Quotas are keyed by the token's Yandex login, else by a fingerprint of the
+token, so no table or log ever holds a token. The day's counts and the parallel slots shared
+by every process live behind a RequestGate (gate.py); the limiter here keeps this process's
+own requests in line first (3 per key, 30 a second) and forgets a key as soon as it is idle.
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from dataclasses import dataclass
 
 from bot.ratewindow import RateWindow
+
+FINGERPRINT_PREFIX = "fp:"
 
 
 def token_fingerprint(token: str) -> str:
@@ -21,44 +26,24 @@ def token_fingerprint(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
-class RequestLedger:
-    """Counts requests sent per (token fingerprint, UTC date); pure, the caller persists it."""
+def quota_key(login: str | None, fingerprint: str) -> str:
+    """What Metrica counts a token's requests against: its login (case-folded), else itself."""
+    if login:
+        return login.strip().lower()
+    return FINGERPRINT_PREFIX + fingerprint
 
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, date], int] = {}
-        self._dirty: set[tuple[str, date]] = set()
 
-    def record(self, fingerprint: str, day: date) -> None:
-        """Count one request sent with this token on this UTC day."""
-        key = (fingerprint, day)
-        self._counts[key] = self._counts.get(key, 0) + 1
-        self._dirty.add(key)
+@dataclass(slots=True)
+class _KeyState:
+    """The slots of one key and who is using or waiting for them."""
 
-    def used(self, fingerprint: str, day: date) -> int:
-        """Requests counted for this token on this UTC day."""
-        return self._counts.get((fingerprint, day), 0)
-
-    def load(self, entries: Iterable[tuple[str, date, int]]) -> None:
-        """Merge persisted counts, keeping the larger one so a late load never lowers a count."""
-        for fingerprint, day, count in entries:
-            key = (fingerprint, day)
-            self._counts[key] = max(self._counts.get(key, 0), count)
-
-    def drain_dirty(self) -> list[tuple[str, date, int]]:
-        """Entries changed since the last drain, with their full current count."""
-        dirty = sorted(self._dirty)
-        self._dirty.clear()
-        return [(fingerprint, day, self._counts[(fingerprint, day)]) for fingerprint, day in dirty]
-
-    def forget_before(self, day: date) -> None:
-        """Drop counts of days before this one (they no longer limit anything)."""
-        for key in [key for key in self._counts if key[1] < day]:
-            del self._counts[key]
-            self._dirty.discard(key)
+    semaphore: asyncio.Semaphore
+    users: int = 0
+    in_flight: int = 0
 
 
 class RequestLimiter:
-    """At most N requests in flight per token and M request starts per rolling second."""
+    """At most N requests in flight per key and M request starts per rolling second."""
 
     def __init__(
         self,
@@ -72,23 +57,34 @@ class RequestLimiter:
             raise ValueError("limits must be positive")
         self._per_token = per_token
         self._rate = RateWindow(per_second, clock=clock, sleep=sleep)
-        self._semaphores: dict[str, asyncio.Semaphore] = {}
-        self._in_flight: dict[str, int] = {}
+        self._keys: dict[str, _KeyState] = {}
 
     @asynccontextmanager
-    async def slot(self, fingerprint: str) -> AsyncIterator[None]:
-        """Hold one of this token's parallel slots and one start of the per-second budget."""
-        semaphore = self._semaphores.get(fingerprint)
-        if semaphore is None:
-            semaphore = self._semaphores[fingerprint] = asyncio.Semaphore(self._per_token)
-        async with semaphore:
-            await self._rate.acquire()
-            self._in_flight[fingerprint] = self._in_flight.get(fingerprint, 0) + 1
-            try:
-                yield
-            finally:
-                self._in_flight[fingerprint] -= 1
+    async def slot(self, key: str) -> AsyncIterator[None]:
+        """Hold one of this key's parallel slots and one start of the per-second budget."""
+        state = self._keys.get(key)
+        if state is None:
+            state = self._keys[key] = _KeyState(asyncio.Semaphore(self._per_token))
+        state.users += 1
+        try:
+            async with state.semaphore:
+                await self._rate.acquire()
+                state.in_flight += 1
+                try:
+                    yield
+                finally:
+                    state.in_flight -= 1
+        finally:
+            state.users -= 1
+            if state.users == 0:
+                # Nobody holds or awaits it: a key seen once (a junk token) costs nothing after.
+                del self._keys[key]
 
-    def in_flight(self, fingerprint: str) -> int:
-        """Requests with this token running right now."""
-        return self._in_flight.get(fingerprint, 0)
+    def in_flight(self, key: str) -> int:
+        """Requests with this key running right now."""
+        state = self._keys.get(key)
+        return state.in_flight if state else 0
+
+    def tracked(self) -> int:
+        """Keys with a request running or waiting (the only ones kept in memory)."""
+        return len(self._keys)

@@ -13,17 +13,17 @@ from bot.container import Services
 from bot.heartbeat import Heartbeat
 from bot.monitor.delivery import Delivery
 from bot.monitor.instance import instance_id
-from bot.monitor.ledger_sync import LedgerSync
 from bot.monitor.poller import Poller
 from bot.monitor.pump import Pump, cancel_task, every
 from bot.monitor.sender import Sender
 from bot.ratewindow import RateWindow
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository, PollJob
+from bot.storage.quota import LoginSlotRepository, RequestCountRepository
 
 log = logging.getLogger(__name__)
 
-POLL_CONCURRENCY = 16  # counters in flight per process; Metrica's per-token cap is the limiter's
+POLL_CONCURRENCY = 16  # counters in flight per process; Metrica's per-login cap is the gate's
 SEND_CONCURRENCY = 8  # chats written to at once; each chat is sequential and paced
 SEND_INTERVAL = 1.0  # how often to look for due messages queued by other processes
 HOUSEKEEPING_SECONDS = 30.0
@@ -34,7 +34,7 @@ STOP_GRACE = 10.0
 
 
 class Monitor:
-    """The poller and the sender pumps plus the ledger and outbox bookkeeping of one process."""
+    """The poller and the sender pumps plus the quota and outbox bookkeeping of one process."""
 
     def __init__(self, services: Services, bot: Bot, *, owner: str | None = None) -> None:
         settings = services.settings
@@ -60,12 +60,10 @@ class Monitor:
             interval=min(5.0, max(0.5, settings.poll_interval_seconds / 4)),
             on_pass=self.heartbeat.beat,  # read by `python -m bot health`
         )
-        self.ledger = LedgerSync(services.sessions, services.ledger)
         self._housekeeping: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Load today's request counts, then start the loops."""
-        await self.ledger.sync()
+        """Start the loops."""
         self.poll_pump.start()
         self.send_pump.start()
         self._housekeeping = asyncio.create_task(
@@ -75,22 +73,23 @@ class Monitor:
         log.info("monitor started as %s", self.owner)
 
     async def housekeeping(self) -> None:
-        """Share the request counts, notice tokens refused elsewhere, forget old messages."""
-        await self.ledger.sync()
+        """Notice tokens refused elsewhere; forget old messages, old counts, orphan slots."""
         await self.poller.sweep_revoked()
+        now = utc_now()
         async with self._services.sessions.begin() as session:
-            await OutboxRepository(session).purge(utc_now() - KEEP_SENT)
+            await OutboxRepository(session).purge(now - KEEP_SENT)
+            await RequestCountRepository(session).purge(now.date() - timedelta(days=1))
+            await LoginSlotRepository(session).purge_orphans()
 
     async def stop(self) -> None:
-        """Stop claiming, let running work finish briefly, save the counts, release leases."""
+        """Stop claiming, let running work finish briefly, release leases."""
         if self._housekeeping is not None:
             await cancel_task(self._housekeeping)
         await asyncio.gather(self.poll_pump.stop(STOP_GRACE), self.send_pump.stop(STOP_GRACE))
         try:
-            await self.ledger.sync()
             async with self._services.sessions.begin() as session:
                 await PollingRepository(session).release_all(self.owner)
         except Exception:
-            log.exception("could not save request counts or release leases at stop")
+            log.exception("could not release leases at stop")
         self.heartbeat.clear()
         log.info("monitor %s stopped", self.owner)

@@ -40,8 +40,8 @@ class Budget:
 
     allowed: float
     used: int
-    hot_counters: int
-    idle_counters: int
+    hot_counters: float
+    idle_counters: float
 
     @property
     def remaining(self) -> float:

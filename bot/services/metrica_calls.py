@@ -1,7 +1,10 @@
 """Which token a use case calls Metrica with, and Metrica's errors as service errors.
 
-Tokens are read in a short transaction and the Metrica call runs outside of it, so a slow
-Metrica never holds the database (SQLite serialises writers).
+A user's own commands (/token, /link) use their own token; everything about a linked counter
+uses the chat's link: its credential, and nothing else, is the chat's access. Tokens are read
+in a short transaction and the Metrica call runs outside of it, so a slow Metrica never holds
+the database (SQLite serialises writers). Every call counts against the token's login as a
+command, and (with `user`) against that user's COMMANDS_PER_MINUTE.
 """
 
 from __future__ import annotations
@@ -13,44 +16,66 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import access
 from bot.clock import utc_now
 from bot.container import Services
 from bot.crypto import TokenCipher, UnreadableToken
 from bot.errors import (
     CounterNotFound,
+    LinkSuspended,
     MetricaBusy,
     MetricaRefused,
     NoAccess,
     NotLinked,
     NoToken,
+    QuotaNearlySpent,
     QuotaUsedUp,
-    ServiceError,
     TokenRejected,
     TokenRevoked,
     TokenUnreadable,
+    TooManyRequests,
 )
 from bot.metrica import (
     AccessDenied,
+    AllowanceSpent,
+    Caller,
     InvalidRequest,
     InvalidToken,
     NotFound,
     QuotaExceeded,
+    RequestKind,
     Unavailable,
 )
-from bot.storage.counters import CounterRepository
 from bot.storage.credentials import CredentialRepository
-from bot.storage.models import Credential
+from bot.storage.links import LinkRepository
 
 T = TypeVar("T")
 DEFAULT_BUSY_MINUTES = 2
+MetricaCall = Callable[[str, Caller | None], Awaitable[T]]
+"""A client call taking the token and whose quota it counts against."""
 
 
 @dataclass(frozen=True, slots=True)
 class TokenRef:
-    """A decrypted token and the credential it belongs to (None: not saved yet)."""
+    """A token, its credential (None: not saved yet) and its quota key.
+
+    A saved token stays encrypted until the call: one no key decrypts is acted on there.
+    """
 
     credential_id: int | None
-    token: str = field(repr=False)
+    token: str | bytes = field(repr=False)  # plain (not saved yet), else as stored
+    quota_key: str | None = None
+    owner_user_id: int | None = None
+    chat_id: int | None = None  # the chat whose link this is, if it is one
+
+    @property
+    def caller(self) -> Caller | None:
+        """Whose allowance the requests count against (a saved credential's login)."""
+        return Caller(self.quota_key, RequestKind.COMMAND) if self.quota_key else None
+
+    def plain(self, cipher: TokenCipher) -> str:
+        """The token itself; UnreadableToken when no configured key decrypts it."""
+        return self.token if isinstance(self.token, str) else cipher.decrypt(self.token)
 
 
 async def user_token(session: AsyncSession, cipher: TokenCipher, user_id: int) -> TokenRef:
@@ -61,57 +86,64 @@ async def user_token(session: AsyncSession, cipher: TokenCipher, user_id: int) -
         raise NoToken
     if not credential.is_valid:
         raise TokenUnreadable if not credentials.readable(credential) else TokenRevoked
-    return TokenRef(credential.id, _token(credentials, credential))
+    return TokenRef(
+        credential.id, credential.token_encrypted, credential.quota_key, credential.user_id
+    )
 
 
 async def link_token(
-    session: AsyncSession, cipher: TokenCipher, chat_id: int, counter_id: int, user_id: int | None
+    session: AsyncSession, cipher: TokenCipher, chat_id: int, counter_id: int
 ) -> TokenRef:
-    """The token of whoever linked the counter to the chat, else the asking user's own."""
-    link = await CounterRepository(session).link_of(chat_id, counter_id)
+    """The token of the chat's link to the counter: the chat's only access to it."""
+    link = await LinkRepository(session).access(chat_id, counter_id)
     if link is None:
         raise NotLinked(counter_id)
-    credentials = CredentialRepository(session, cipher)
-    linked = await credentials.get(link.credential_id) if link.credential_id else None
-    if linked is not None and linked.is_valid and credentials.readable(linked):
-        return TokenRef(linked.id, credentials.token(linked))
-    if user_id is not None:
-        try:
-            return await user_token(session, cipher, user_id)
-        except ServiceError:
-            pass
-    if linked is None:
-        raise NoToken
-    raise TokenUnreadable if not credentials.readable(linked) else TokenRevoked
+    if not link.live or link.token_encrypted is None:
+        raise LinkSuspended(counter_id)
+    return TokenRef(
+        link.credential_id, link.token_encrypted, link.quota_key, link.owner_user_id, chat_id
+    )
 
 
-def _token(credentials: CredentialRepository, credential: Credential) -> str:
-    """The plain token; TokenUnreadable when no configured key decrypts it."""
-    try:
-        return credentials.token(credential)
-    except UnreadableToken:
-        raise TokenUnreadable from None
+def spend(services: Services, user: int | None) -> None:
+    """Count one Metrica request of a user's; TooManyRequests past COMMANDS_PER_MINUTE."""
+    if user is None:
+        return
+    wait = services.budget.rate.take(user)
+    if wait is not None:
+        raise TooManyRequests(wait)
 
 
 async def call_metrica(
     services: Services,
     ref: TokenRef,
-    call: Callable[[str], Awaitable[T]],
+    call: MetricaCall[T],
     *,
     counter_id: int = 0,
+    asking: int | None = None,
 ) -> T:
-    """Run one Metrica call with the token; a refused saved token is marked invalid."""
+    """Run one Metrica call with the token; a refused or unreadable token, or lost access, is
+    acted on (its links suspended, their chats told)."""
     try:
-        return await call(ref.token)
+        token = ref.plain(services.cipher)
+    except UnreadableToken:
+        await _unusable(services, ref, access.unreadable)
+        raise _unusable_error(ref, counter_id, asking, TokenUnreadable()) from None
+    try:
+        return await call(token, ref.caller)
     except InvalidToken:
         if ref.credential_id is None:
             raise TokenRejected from None
-        await _mark_invalid(services, ref.credential_id)
-        raise TokenRevoked from None
+        await _unusable(services, ref, access.revoke)
+        raise _unusable_error(ref, counter_id, asking, TokenRevoked()) from None
     except AccessDenied:
+        if ref.chat_id is not None and ref.credential_id is not None:
+            await _lost_access(services, ref, counter_id)
         raise NoAccess(counter_id) from None
     except NotFound:
         raise CounterNotFound(counter_id) from None
+    except AllowanceSpent as exc:
+        raise QuotaNearlySpent(exc.resets_at) from None
     except QuotaExceeded as exc:
         if exc.daily:
             raise QuotaUsedUp(exc.resets_at) from None
@@ -129,8 +161,26 @@ def busy_minutes(retry_after: float | None) -> int:
     return max(1, math.ceil(retry_after / 60))
 
 
-async def _mark_invalid(services: Services, credential_id: int) -> None:
-    """Remember that Metrica refused the credential."""
+def _unusable_error(
+    ref: TokenRef, counter_id: int, asking: int | None, own: TokenRevoked | TokenUnreadable
+) -> LinkSuspended | TokenRevoked | TokenUnreadable:
+    """What the asker hears: their own token's trouble, or that the chat's link is suspended."""
+    if ref.chat_id is not None and asking != ref.owner_user_id:
+        return LinkSuspended(counter_id)
+    return own
+
+
+async def _unusable(services: Services, ref: TokenRef, act: access.Unusable) -> None:
+    """A saved token refused or unreadable: mark it, suspend its links, tell (but the asker)."""
+    assert ref.credential_id is not None  # noqa: S101 - only saved tokens get here
     async with services.sessions.begin() as session:
-        credentials = CredentialRepository(session, services.cipher)
-        await credentials.mark_invalid(credential_id, utc_now())
+        await act(session, ref.credential_id, utc_now(), skip_chat=ref.chat_id)
+
+
+async def _lost_access(services: Services, ref: TokenRef, counter_id: int) -> None:
+    """The link's token can no longer see the counter: suspend those links and tell."""
+    assert ref.credential_id is not None  # noqa: S101 - checked by the caller
+    async with services.sessions.begin() as session:
+        await access.lose_access(
+            session, ref.credential_id, counter_id, utc_now(), skip_chat=ref.chat_id
+        )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.container import Services
 from bot.domain import Hears
-from bot.errors import NotLinked, NotSubscribed
+from bot.errors import LinkSuspended, NotLinked, NotSubscribed
 from bot.storage.counters import CounterRepository
 from bot.storage.models import Counter, Subscription
 from bot.storage.subscriptions import SubscriptionRepository
@@ -47,8 +47,11 @@ async def subscribe(
     async with services.sessions.begin() as session:
         counters = CounterRepository(session)
         stored = await counters.get(counter_id)
-        if stored is None or await counters.link_of(chat_id, counter_id) is None:
+        link = await counters.link_of(chat_id, counter_id)
+        if stored is None or link is None:
             raise NotLinked(counter_id)
+        if link.suspended_at is not None or link.credential_id is None:
+            raise LinkSuspended(counter_id)
         subscriptions = SubscriptionRepository(session)
         existing = await subscriptions.get(chat_id, counter_id)
         if existing is None and not create:

@@ -1,50 +1,91 @@
-"""/uploadings and /uploading: read a linked counter's call uploadings from Metrica."""
+"""/uploadings and /uploading: a linked counter's call uploadings, inside the quota.
+
+Both answer from the counter's stored list while it is fresh (bot.services.lists), say as of
+when, and ask Metrica only when it is stale or on ↻, within the user's and the login's budget.
+"""
 
 from __future__ import annotations
 
+from bot.clock import utc_now
 from bot.container import Services
 from bot.domain import Uploading, newest_first
 from bot.errors import CounterNotFound, UploadingNotFound
-from bot.services.metrica_calls import TokenRef, call_metrica, link_token
-from bot.storage.counters import CounterRepository
-from bot.views import CounterView, UploadingsView, UploadingView, paginate
+from bot.metrica import Caller
+from bot.services.lists import REFUSED, Asked, ask, current_list, is_fresh, note, stored_list
+from bot.services.metrica_calls import call_metrica, spend
+from bot.views import UploadingsView, UploadingView, paginate
 
 
 async def uploadings_page(
-    services: Services, chat_id: int, user_id: int | None, counter_id: int, page: int
+    services: Services,
+    chat_id: int,
+    user_id: int | None,
+    counter_id: int,
+    page: int,
+    *,
+    refresh: bool = False,
 ) -> UploadingsView:
     """One page (of ten) of the counter's uploadings, newest first."""
-    counter, ref = await _linked(services, chat_id, user_id, counter_id)
-
-    async def fetch(token: str) -> list[Uploading]:
-        return await services.metrica.uploadings(token, counter_id)
-
-    items = await call_metrica(services, ref, fetch, counter_id=counter_id)
-    return UploadingsView(counter, paginate(newest_first(items), page))
+    asked = await ask(services, chat_id, counter_id)
+    found, why = await current_list(services, asked, _payer(user_id, chat_id), refresh=refresh)
+    items = paginate(newest_first(found.uploadings), page)
+    return UploadingsView(asked.counter, items, found.at, why)
 
 
 async def uploading_detail(
-    services: Services, chat_id: int, user_id: int | None, counter_id: int, uploading_id: int
+    services: Services,
+    chat_id: int,
+    user_id: int | None,
+    counter_id: int,
+    uploading_id: int,
+    *,
+    refresh: bool = False,
 ) -> UploadingView:
-    """One uploading of a linked counter, in full."""
-    counter, ref = await _linked(services, chat_id, user_id, counter_id)
+    """One uploading of a linked counter, in full: from a fresh stored list, else Metrica."""
+    asked = await ask(services, chat_id, counter_id)
+    if not refresh and is_fresh(services, asked.stored, asked.at):
+        found = await _from_list(services, asked, uploading_id)
+        if found is not None:
+            return found
+    try:
+        return await _fetch_one(services, asked, _payer(user_id, chat_id), uploading_id)
+    except REFUSED as refused:
+        found = None if refresh else await _from_list(services, asked, uploading_id)
+        if found is None:
+            raise
+        return UploadingView(found.counter, found.uploading, found.as_of, note(services, refused))
 
-    async def fetch(token: str) -> Uploading:
-        return await services.metrica.uploading(token, counter_id, uploading_id)
+
+async def _fetch_one(
+    services: Services, asked: Asked, user: int, uploading_id: int
+) -> UploadingView:
+    """One request for one uploading, paid from the user's budget."""
+    counter_id = asked.counter.id
+    spend(services, user)
+
+    async def request(token: str, caller: Caller | None) -> Uploading:
+        return await services.metrica.uploading(token, counter_id, uploading_id, caller=caller)
 
     try:
-        uploading = await call_metrica(services, ref, fetch, counter_id=counter_id)
+        uploading = await call_metrica(
+            services, asked.ref, request, counter_id=counter_id, asking=user
+        )
     except CounterNotFound:
         raise UploadingNotFound(counter_id, uploading_id) from None
-    return UploadingView(counter, uploading)
+    return UploadingView(asked.counter, uploading, utc_now())
 
 
-async def _linked(
-    services: Services, chat_id: int, user_id: int | None, counter_id: int
-) -> tuple[CounterView, TokenRef]:
-    """The counter as stored for a chat it is linked to, and the token to read it with."""
-    async with services.sessions.begin() as session:
-        ref = await link_token(session, services.cipher, chat_id, counter_id, user_id)
-        stored = await CounterRepository(session).get(counter_id)
-    name, site = (stored.name, stored.site) if stored else ("", "")
-    return CounterView(counter_id, name, site), ref
+async def _from_list(services: Services, asked: Asked, uploading_id: int) -> UploadingView | None:
+    """The uploading as the stored list has it, if it has it."""
+    found = await stored_list(services, asked.stored)
+    if found is None:
+        return None
+    for uploading in found.uploadings:
+        if uploading.id == uploading_id:
+            return UploadingView(asked.counter, uploading, asked.stored.as_of or found.at)
+    return None
+
+
+def _payer(user_id: int | None, chat_id: int) -> int:
+    """Whose budget a request comes from: the user's, or the chat's when posted as the chat."""
+    return user_id if user_id is not None else chat_id

@@ -1,12 +1,18 @@
-"""Counters and their links to chats: which chat may see which counter, through whose token."""
+"""Counters and their links to chats: which chat may see which counter, through whose token.
+
+Suspending and resuming links, and which links' tokens may poll a counter: storage/links.py.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Counter as CounterInfo
-from bot.storage.models import ChatCounter, Counter, Credential, Subscription
+from bot.domain import PauseReason
+from bot.storage.models import ChatCounter, Counter, Subscription
 from bot.storage.upsert import upsert
 
 
@@ -20,21 +26,23 @@ class CounterRepository:
         """The counter, if some chat linked it."""
         return await self._session.get(Counter, counter_id)
 
-    async def remember(self, info: CounterInfo, credential_id: int) -> Counter:
-        """Store the counter's name and site; a valid credential becomes its poller."""
+    async def remember(self, info: CounterInfo) -> Counter:
+        """Store the counter's name and site; linking it again resumes a paused one."""
         row = {"id": info.id, "failures": 0, "has_baseline": False, "is_hot": False}
         await upsert(self._session, Counter, [row], keys=("id",), update=())
         counter = await self._session.get(Counter, info.id, populate_existing=True)
         assert counter is not None  # noqa: S101 - inserted or existing just above
         counter.name, counter.site = info.name, info.site
-        counter.credential_id = credential_id
         if counter.paused_reason is not None:
             counter.paused_reason, counter.failures, counter.next_poll_at = None, 0, None
         await self._session.flush()
         return counter
 
     async def link(self, chat_id: int, counter_id: int, user_id: int, credential_id: int) -> bool:
-        """Link the counter to the chat; False when it was linked already (then refreshed)."""
+        """Link the counter to the chat; False when it was linked already (then refreshed).
+
+        The linking user's credential becomes the chat's access; a suspended link resumes.
+        """
         row = {"chat_id": chat_id, "counter_id": counter_id}
         row |= {"linked_by": user_id, "credential_id": credential_id}
         keys = ("chat_id", "counter_id")
@@ -43,7 +51,12 @@ class CounterRepository:
             await self._session.execute(
                 update(ChatCounter)
                 .where(ChatCounter.chat_id == chat_id, ChatCounter.counter_id == counter_id)
-                .values(linked_by=user_id, credential_id=credential_id)
+                .values(
+                    linked_by=user_id,
+                    credential_id=credential_id,
+                    suspended_at=None,
+                    suspended_reason=None,
+                )
             )
         return bool(inserted)
 
@@ -67,73 +80,40 @@ class CounterRepository:
 
     async def linked(self, chat_id: int) -> list[tuple[Counter, bool]]:
         """The chat's counters, each with whether the chat is subscribed to it."""
+        return [(counter, subscribed) for counter, subscribed, _ in await self.links(chat_id)]
+
+    async def links(self, chat_id: int) -> list[tuple[Counter, bool, str | None]]:
+        """The chat's counters, each with whether the chat is subscribed and why it is paused."""
         subscribed = exists().where(
             Subscription.chat_id == ChatCounter.chat_id,
             Subscription.counter_id == ChatCounter.counter_id,
         )
         rows = await self._session.execute(
-            select(Counter, subscribed)
+            select(Counter, subscribed, ChatCounter.suspended_reason)
             .join(ChatCounter, ChatCounter.counter_id == Counter.id)
             .where(ChatCounter.chat_id == chat_id)
             .order_by(Counter.id)
         )
-        return [(counter, bool(is_subscribed)) for counter, is_subscribed in rows.all()]
+        return [(counter, bool(is_subscribed), reason) for counter, is_subscribed, reason in rows]
 
-    async def chats_using_credential(self, credential_id: int) -> list[int]:
-        """Chats with a counter linked through this credential."""
-        rows = await self._session.scalars(
-            select(ChatCounter.chat_id).where(ChatCounter.credential_id == credential_id).distinct()
+    async def names(self, counter_ids: Collection[int]) -> dict[int, str]:
+        """The stored names of these counters."""
+        rows = await self._session.execute(
+            select(Counter.id, Counter.name).where(Counter.id.in_(list(counter_ids)))
         )
-        return list(rows)
+        return {int(counter_id): str(name) for counter_id, name in rows}
 
-    async def hand_over(self, counter_id: int, credential_id: int | None) -> None:
-        """Make another credential (or none) the one that polls the counter."""
-        await self._session.execute(
-            update(Counter).where(Counter.id == counter_id).values(credential_id=credential_id)
-        )
-
-    async def resume_for_credential(self, credential_id: int) -> None:
-        """A new token was saved: counters it polls are polled again at once."""
+    async def unpause(self, counter_ids: Collection[int]) -> None:
+        """Poll these counters again at once, unless they wait for a quota to reset."""
         await self._session.execute(
             update(Counter)
-            .where(Counter.credential_id == credential_id)
+            .where(
+                Counter.id.in_(list(counter_ids)),
+                Counter.paused_reason.is_not(None),
+                Counter.paused_reason != PauseReason.QUOTA,
+            )
             .values(paused_reason=None, failures=0, next_poll_at=None)
         )
-
-    async def links_by_credential(self, credential_id: int) -> list[tuple[int, int]]:
-        """(chat id, counter id) of every link made with this credential."""
-        rows = await self._session.execute(
-            select(ChatCounter.chat_id, ChatCounter.counter_id)
-            .where(ChatCounter.credential_id == credential_id)
-            .order_by(ChatCounter.chat_id, ChatCounter.counter_id)
-        )
-        return [(chat_id, counter_id) for chat_id, counter_id in rows]
-
-    async def polled_by(self, credential_id: int) -> list[int]:
-        """Counters this credential polls."""
-        rows = await self._session.scalars(
-            select(Counter.id).where(Counter.credential_id == credential_id).order_by(Counter.id)
-        )
-        return list(rows)
-
-    async def rehome(self, counter_id: int, *, excluding: int | None = None) -> int | None:
-        """Make a valid credential of one of the counter's links its poller (or none)."""
-        counter = await self.get(counter_id)
-        if counter is None:
-            return None
-        query = (
-            select(ChatCounter.credential_id)
-            .join(Credential, Credential.id == ChatCounter.credential_id)
-            .where(ChatCounter.counter_id == counter_id, Credential.is_valid.is_(True))
-            .distinct()
-        )
-        if excluding is not None:
-            query = query.where(ChatCounter.credential_id != excluding)
-        candidates = sorted(cid for cid in await self._session.scalars(query) if cid is not None)
-        if counter.credential_id not in candidates:
-            counter.credential_id = candidates[0] if candidates else None
-            await self._session.flush()
-        return counter.credential_id
 
     async def rebaseline(self, counter_id: int) -> None:
         """Nobody was listening: the next poll records what exists without telling anyone."""

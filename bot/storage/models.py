@@ -80,22 +80,25 @@ class Credential(Base):
     token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     login: Mapped[str | None] = mapped_column(String(255))
+    uid: Mapped[str | None] = mapped_column(String(32))
+    # What Metrica's quotas are counted against: the login, else "fp:<fingerprint>".
+    quota_key: Mapped[str] = mapped_column(String(255), index=True)
     is_valid: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Counter(Base):
-    """A Metrica counter linked somewhere, with the state of its polling."""
+    """A Metrica counter linked somewhere, with the state of its polling.
+
+    No credential of its own: each poll picks one among the links of its subscribed chats.
+    """
 
     __tablename__ = "counters"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(255), default="")
     site: Mapped[str] = mapped_column(String(255), default="")
-    credential_id: Mapped[int | None] = mapped_column(
-        ForeignKey("credentials.id", ondelete="SET NULL"), index=True
-    )
     has_baseline: Mapped[bool] = mapped_column(default=False)
     is_hot: Mapped[bool] = mapped_column(default=False)
     next_poll_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
@@ -104,10 +107,18 @@ class Counter(Base):
     paused_reason: Mapped[str | None] = mapped_column(String(32))
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Bumped by every claim: a poll's result commits only under the claim that started it.
+    lease_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Digest of the list the poller last stored in counter_lists (unchanged: nothing to write).
+    list_digest: Mapped[str | None] = mapped_column(String(32))
 
 
 class ChatCounter(Base):
-    """A counter linked to a chat by a user whose token can see it."""
+    """A counter linked to a chat by a user whose token can see it.
+
+    The link's credential is the chat's access: while it is suspended (the token was refused,
+    deleted or lost access) the chat gets nothing of the counter.
+    """
 
     __tablename__ = "chat_counters"
 
@@ -122,6 +133,8 @@ class ChatCounter(Base):
         ForeignKey("credentials.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+    suspended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    suspended_reason: Mapped[str | None] = mapped_column(String(16))
 
 
 class Subscription(Base):
@@ -193,10 +206,35 @@ class OutboxMessage(Base):
 
 
 class RequestCount(Base):
-    """Metrica requests made with one token on one UTC day (the 5000/day quota)."""
+    """Metrica requests of one login on one UTC day, by the monitor or by commands."""
 
     __tablename__ = "request_counts"
 
-    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class LoginSlot(Base):
+    """One of a login's three parallel-request slots, leased per request by any process."""
+
+    __tablename__ = "login_slots"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holder: Mapped[str | None] = mapped_column(String(64))
+    until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CounterList(Base):
+    """A counter's latest list of uploadings (the poller's or a command's), zlib'd JSON."""
+
+    __tablename__ = "counter_lists"
+
+    counter_id: Mapped[int] = mapped_column(
+        ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    digest: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,62 +1,54 @@
-"""Which counters are due, who polls them (leases), and their schedule after a poll.
+"""Which counters are due, who polls them (leases), with which tokens, and their schedule.
 
-A process claims whole tokens: it locks a valid credential (FOR UPDATE SKIP LOCKED on
-PostgreSQL; SQLite serializes writers with BEGIN IMMEDIATE) that has due counters and no live
-lease held by another process, then leases those counters. So one token is polled by one
-process at a time and Metrica's 3-in-flight limit per login holds across processes.
+A process claims counters one by one (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite
+serialises writers with BEGIN IMMEDIATE): due, unleased by the database's clock, not in
+flight in this process. Each claim bumps the counter's lease generation; every write after the
+poll (snapshot, outbox, schedule, pause) holds only under the same owner and generation, so a
+poll that outlived its lease commits nothing. Metrica's per-login limits are the RequestGate's.
+
+The tokens that may poll a counter (its candidates, storage/pool.py) come with each job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypeVarTuple
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import PauseReason
-from bot.storage.models import Chat, Counter, Credential, Subscription
+from bot.storage.dbclock import db_now
+from bot.storage.links import listening
+from bot.storage.models import Counter
+from bot.storage.pool import Candidate, PoolRepository
+
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True, slots=True)
 class PollJob:
-    """A leased counter with what polling it needs; the token stays encrypted until used."""
+    """A leased counter, the claim's generation and the tokens it may be polled with."""
 
     counter_id: int
     name: str
-    credential_id: int
-    owner_user_id: int
-    login: str | None
-    fingerprint: str
-    token_encrypted: bytes
+    generation: int
     has_baseline: bool
     failures: int
+    list_digest: str | None
+    candidates: tuple[Candidate, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Polled:
-    """What a good poll tells the schedule: when it happened and whether the counter is hot."""
+    """What a good poll tells the schedule: when, whether hot, the stored list's digest."""
 
     at: datetime
     hot: bool
-
-
-def _due(now: datetime) -> ColumnElement[bool]:
-    """Counters that should be polled now: not paused, time come, unleased, someone listening."""
-    listening = exists().where(
-        Subscription.counter_id == Counter.id,
-        Subscription.chat_id == Chat.id,
-        Chat.is_active.is_(True),
-    )
-    return and_(
-        or_(Counter.paused_reason.is_(None), Counter.paused_reason == PauseReason.QUOTA),
-        or_(Counter.next_poll_at.is_(None), Counter.next_poll_at <= now),
-        or_(Counter.lease_until.is_(None), Counter.lease_until < now),
-        listening,
-    )
+    list_digest: str | None = None
 
 
 class PollingRepository:
@@ -66,85 +58,66 @@ class PollingRepository:
         self._session = session
 
     async def claim(
-        self, owner: str, *, now: datetime, lease_until: datetime, limit: int
+        self,
+        owner: str,
+        *,
+        now: datetime,
+        lease_seconds: float,
+        limit: int,
+        day: date,
+        busy: Collection[int] = (),
     ) -> list[PollJob]:
-        """Lease up to `limit` due counters, whole tokens at a time, soonest due first."""
-        credentials = await self._claim_credentials(owner, now, limit)
-        if not credentials:
+        """Lease up to `limit` due counters (not `busy` here), soonest due first."""
+        ids = list(
+            await self._session.scalars(
+                select(Counter.id)
+                .where(self._due(now), Counter.id.not_in(list(busy)))
+                .order_by(Counter.next_poll_at.asc().nulls_first(), Counter.id)
+                .limit(limit)
+                .with_for_update(of=Counter, skip_locked=True)
+            )
+        )
+        if not ids:
             return []
-        rows = await self._session.execute(
-            select(Counter, Credential)
-            .join(Credential, Credential.id == Counter.credential_id)
-            .where(Counter.credential_id.in_(credentials), _due(now))
-            .order_by(Counter.next_poll_at.asc().nulls_first(), Counter.id)
-            .limit(limit)
-            .with_for_update(of=Counter, skip_locked=True)
-        )
-        jobs = [_job(counter, credential) for counter, credential in rows]
-        await self._session.execute(
+        leased = await self._session.execute(
             update(Counter)
-            .where(Counter.id.in_([job.counter_id for job in jobs]))
-            .values(lease_owner=owner, lease_until=lease_until)
+            .where(Counter.id.in_(ids))
+            .values(
+                lease_owner=owner,
+                lease_until=db_now(self._session, plus=lease_seconds),
+                lease_generation=Counter.lease_generation + 1,
+            )
+            .returning(
+                Counter.id,
+                Counter.name,
+                Counter.lease_generation,
+                Counter.has_baseline,
+                Counter.failures,
+                Counter.list_digest,
+            )
         )
-        return jobs
+        candidates = await PoolRepository(self._session).candidates(ids, day)
+        jobs = [PollJob(*row, candidates=tuple(candidates.get(row[0], ()))) for row in leased]
+        return sorted(jobs, key=lambda job: ids.index(job.counter_id))
 
-    async def _claim_credentials(self, owner: str, now: datetime, limit: int) -> list[int]:
-        """Valid credentials with due counters that no other process is polling right now."""
-        other = aliased(Counter)
-        busy_elsewhere = exists().where(
-            other.credential_id == Credential.id,
-            other.lease_owner != owner,
-            other.lease_until >= now,
-        )
-        has_due = exists().where(Counter.credential_id == Credential.id, _due(now))
-        ids = await self._session.scalars(
-            select(Credential.id)
-            .where(Credential.is_valid.is_(True), has_due, ~busy_elsewhere)
-            .order_by(Credential.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return list(ids)
-
-    async def demand(self, fingerprints: Collection[str]) -> dict[str, tuple[int, int]]:
-        """For each token: how many of its counters are polled, (hot, idle)."""
-        listening = exists().where(
-            Subscription.counter_id == Counter.id,
-            Subscription.chat_id == Chat.id,
-            Chat.is_active.is_(True),
-        )
-        rows = await self._session.execute(
-            select(Credential.fingerprint, Counter.is_hot, func.count())
-            .join(Credential, Credential.id == Counter.credential_id)
-            .where(Credential.fingerprint.in_(list(fingerprints)), Counter.paused_reason.is_(None))
-            .where(listening)
-            .group_by(Credential.fingerprint, Counter.is_hot)
-        )
-        found: dict[str, tuple[int, int]] = {}
-        for fingerprint, is_hot, count in rows:
-            hot, idle = found.get(fingerprint, (0, 0))
-            found[fingerprint] = (hot + count, idle) if is_hot else (hot, idle + count)
-        return found
-
-    async def lock_own(self, counter_id: int, owner: str) -> Counter | None:
-        """The counter, locked, if this process still holds its lease (else another took over)."""
+    async def lock_own(self, counter_id: int, owner: str, generation: int) -> Counter | None:
+        """The counter, locked, if this claim still holds it (else another took over)."""
         return await self._session.scalar(
-            select(Counter)
-            .where(Counter.id == counter_id, Counter.lease_owner == owner)
-            .with_for_update()
+            select(Counter).where(_held(counter_id, owner, generation)).with_for_update()
         )
 
     async def reschedule(
         self,
         counter_id: int,
         owner: str,
+        generation: int,
         *,
         next_poll_at: datetime,
         failures: int,
         paused_reason: PauseReason | None = None,
         polled: Polled | None = None,
     ) -> bool:
-        """Release the lease and set when to poll again; False when the lease was lost.
+        """Release the lease and set when to poll again; False when the claim was lost.
 
         The one place a counter's schedule is written, after a failure and (with `polled`)
         after a good poll, which also records the baseline and whether the counter is hot.
@@ -152,7 +125,7 @@ class PollingRepository:
         values: dict[str, object] = {
             "next_poll_at": next_poll_at,
             "failures": failures,
-            # A pause decided meanwhile (token refused, counter gone) outlives this poll.
+            # A pause decided meanwhile (the counter gone) outlives this poll.
             "paused_reason": case(
                 (_reason_is(None) | _reason_is(PauseReason.QUOTA), paused_reason),
                 else_=Counter.paused_reason,
@@ -162,64 +135,32 @@ class PollingRepository:
         }
         if polled is not None:
             values |= {"last_polled_at": polled.at, "has_baseline": True, "is_hot": polled.hot}
+            if polled.list_digest is not None:
+                values["list_digest"] = polled.list_digest
         result = await self._session.execute(
-            update(Counter)
-            .where(Counter.id == counter_id, Counter.lease_owner == owner)
-            .values(**values)
+            update(Counter).where(_held(counter_id, owner, generation)).values(**values)
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def pause(self, counter_id: int, owner: str, reason: PauseReason) -> bool:
+    async def pause(
+        self, counter_id: int, owner: str, generation: int, reason: PauseReason
+    ) -> bool:
         """Stop polling a counter until it is linked again; True for the one who paused it."""
         result = await self._session.execute(
             update(Counter)
             .where(
-                Counter.id == counter_id,
-                Counter.lease_owner == owner,
-                or_(Counter.paused_reason.is_(None), Counter.paused_reason == PauseReason.QUOTA),
+                _held(counter_id, owner, generation),
+                or_(_reason_is(None), _reason_is(PauseReason.QUOTA)),
             )
             .values(paused_reason=reason, lease_owner=None, lease_until=None)
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def pause_credential(
-        self, credential_id: int, reason: PauseReason, *, until: datetime | None = None
-    ) -> list[tuple[int, str]]:
-        """Pause the token's running counters; (id, name) of those this call paused."""
-        replaceable = [None] if reason == PauseReason.QUOTA else [None, PauseReason.QUOTA]
-        values: dict[str, object] = {"paused_reason": reason}
-        if until is not None:
-            values["next_poll_at"] = until
-        statement = (
-            update(Counter)
-            .where(
-                Counter.credential_id == credential_id,
-                or_(*(_reason_is(value) for value in replaceable)),
-            )
-            .values(**values)
-            .returning(Counter.id, Counter.name)
-        )
-        rows = await self._session.execute(statement)
-        return sorted((counter_id, name) for counter_id, name in rows)
-
-    async def revoked_in_use(self) -> list[tuple[int, int, str | None]]:
-        """(credential id, owner user id, login) of refused tokens whose counters still run."""
-        running = exists().where(
-            Counter.credential_id == Credential.id,
-            or_(_reason_is(None), _reason_is(PauseReason.QUOTA)),
-        )
-        rows = await self._session.execute(
-            select(Credential.id, Credential.user_id, Credential.login)
-            .where(Credential.is_valid.is_(False), running)
-            .order_by(Credential.id)
-        )
-        return [(credential_id, user_id, login) for credential_id, user_id, login in rows]
-
-    async def release(self, counter_id: int, owner: str) -> None:
+    async def release(self, counter_id: int, owner: str, generation: int) -> None:
         """Give up the lease on one counter without touching its schedule."""
         await self._session.execute(
             update(Counter)
-            .where(Counter.id == counter_id, Counter.lease_owner == owner)
+            .where(_held(counter_id, owner, generation))
             .values(lease_owner=None, lease_until=None)
         )
 
@@ -231,22 +172,26 @@ class PollingRepository:
             .values(lease_owner=None, lease_until=None)
         )
 
+    def _due(self, now: datetime) -> ColumnElement[bool]:
+        """Not paused (or waiting out a quota), time come, unleased, someone listening."""
+        return and_(
+            or_(_reason_is(None), _reason_is(PauseReason.QUOTA)),
+            or_(Counter.next_poll_at.is_(None), Counter.next_poll_at <= now),
+            or_(Counter.lease_until.is_(None), Counter.lease_until < db_now(self._session)),
+            listening(Counter.id),
+        )
+
+
+def _held(counter_id: int, owner: str, generation: int) -> ColumnElement[bool]:
+    """The counter, still under this claim."""
+    return and_(
+        Counter.id == counter_id,
+        Counter.lease_owner == owner,
+        Counter.lease_generation == generation,
+    )
+
 
 def _reason_is(value: PauseReason | None) -> ColumnElement[bool]:
     if value is None:
         return Counter.paused_reason.is_(None)
     return Counter.paused_reason == value
-
-
-def _job(counter: Counter, credential: Credential) -> PollJob:
-    return PollJob(
-        counter_id=counter.id,
-        name=counter.name,
-        credential_id=credential.id,
-        owner_user_id=credential.user_id,
-        login=credential.login,
-        fingerprint=credential.fingerprint,
-        token_encrypted=credential.token_encrypted,
-        has_baseline=counter.has_baseline,
-        failures=counter.failures,
-    )

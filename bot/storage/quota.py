@@ -1,14 +1,22 @@
-"""Daily Metrica request counts per token, so the quota survives a restart."""
+"""Per-login request counts per UTC day and the logins' parallel slots, shared by every process.
+
+Both are taken with one conditional statement each, so two processes can never both take the
+last request of an allowance or the last free slot: the count is an INSERT .. ON CONFLICT DO
+UPDATE .. WHERE count < limit, the slot an UPDATE of a free row locked with SKIP LOCKED (on
+SQLite writers are serialised anyway). Slot leases are judged by the database's clock.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import RequestCount
+from bot.storage.dbclock import db_now
+from bot.storage.models import Credential, LoginSlot, RequestCount
 from bot.storage.upsert import upsert
 
 
@@ -18,19 +26,110 @@ class RequestCountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, deltas: Iterable[tuple[str, date, int]]) -> None:
-        """Add requests made since the last save (several processes may add to one day)."""
-        rows = [{"fingerprint": fp, "day": day, "count": n} for fp, day, n in deltas if n > 0]
-        await upsert(
-            self._session,
-            RequestCount,
-            rows,
-            keys=("fingerprint", "day"),
-            update=(),
-            accumulate=("count",),
+    async def take(self, key: str, day: date, kind: str, limit: int) -> bool:
+        """Count one request unless the day's count of this kind reached `limit`."""
+        if limit <= 0:
+            return False
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(RequestCount).values(key=key, day=day, kind=kind, count=1)
+        counted = statement.on_conflict_do_update(
+            index_elements=["key", "day", "kind"],
+            set_={"count": RequestCount.count + 1},
+            where=RequestCount.count < limit,
+        ).returning(RequestCount.count)
+        return (await self._session.execute(counted)).first() is not None
+
+    async def saturate(self, key: str, day: date, limits: dict[str, int]) -> None:
+        """Raise the day's counts to their limits (Metrica said the login's day is over)."""
+        rows = [{"key": key, "day": day, "kind": kind, "count": n} for kind, n in limits.items()]
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(RequestCount).values(rows)
+        higher = case(
+            (RequestCount.count < statement.excluded.count, statement.excluded.count),
+            else_=RequestCount.count,
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["key", "day", "kind"], set_={"count": higher}
+            )
         )
 
-    async def load(self, day: date) -> list[tuple[str, date, int]]:
-        """The counts of one day."""
-        rows = await self._session.scalars(select(RequestCount).where(RequestCount.day == day))
-        return [(row.fingerprint, row.day, row.count) for row in rows]
+    async def used(self, keys: Collection[str], day: date, kind: str) -> dict[str, int]:
+        """The day's count of one kind for each of the keys (absent: none yet)."""
+        rows = await self._session.execute(
+            select(RequestCount.key, RequestCount.count).where(
+                RequestCount.key.in_(list(keys)),
+                RequestCount.day == day,
+                RequestCount.kind == kind,
+            )
+        )
+        return {str(key): int(count) for key, count in rows}
+
+    async def add(self, key: str, day: date, kind: str, count: int) -> None:
+        """Add requests counted elsewhere (tests and migrations of old counts)."""
+        row = {"key": key, "day": day, "kind": kind, "count": count}
+        keys = ("key", "day", "kind")
+        await upsert(
+            self._session, RequestCount, [row], keys=keys, update=(), accumulate=("count",)
+        )
+
+    async def purge(self, before: date) -> None:
+        """Forget days before this one: they limit nothing any more."""
+        await self._session.execute(delete(RequestCount).where(RequestCount.day < before))
+
+
+class LoginSlotRepository:
+    """Leases the parallel-request slots of logins; never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def take(self, key: str, holder: str, seconds: float) -> int | None:
+        """Lease a free slot of the login for `seconds`; None when all are busy (or missing)."""
+        now = db_now(self._session)
+        free = (
+            select(LoginSlot.slot)
+            .where(
+                LoginSlot.key == key,
+                or_(LoginSlot.until.is_(None), LoginSlot.until < now),
+            )
+            .order_by(LoginSlot.slot)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        taken = await self._session.execute(
+            update(LoginSlot)
+            .where(LoginSlot.key == key, LoginSlot.slot == free)
+            .values(holder=holder, until=db_now(self._session, plus=seconds))
+            .returning(LoginSlot.slot)
+        )
+        return taken.scalar()
+
+    async def count(self, key: str) -> int:
+        """How many slots the login has (none before its first request anywhere)."""
+        found = await self._session.scalar(
+            select(func.count()).select_from(LoginSlot).where(LoginSlot.key == key)
+        )
+        return int(found or 0)
+
+    async def ensure(self, key: str, slots: int) -> None:
+        """Create the login's slots if this is its first request anywhere."""
+        rows = [{"key": key, "slot": n, "holder": None, "until": None} for n in range(slots)]
+        await upsert(self._session, LoginSlot, rows, keys=("key", "slot"), update=())
+
+    async def free(self, holders: Collection[str]) -> None:
+        """Give slots back, unless their lease ran out and someone else holds them now."""
+        await self._session.execute(
+            update(LoginSlot)
+            .where(LoginSlot.holder.in_(list(holders)))
+            .values(holder=None, until=None)
+        )
+
+    async def purge_orphans(self) -> None:
+        """Drop idle slots of keys no saved credential has (tokens checked but never saved)."""
+        owned = exists().where(Credential.quota_key == LoginSlot.key)
+        idle = or_(LoginSlot.until.is_(None), LoginSlot.until < db_now(self._session))
+        await self._session.execute(delete(LoginSlot).where(and_(~owned, idle)))

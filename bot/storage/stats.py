@@ -1,4 +1,4 @@
-"""Read-only numbers for the metrics: outbox depth and age, live leases, requests counted today."""
+"""Read-only numbers for the metrics: outbox depth and age, live leases, requests per login."""
 
 from __future__ import annotations
 
@@ -50,15 +50,16 @@ class StatsRepository:
         )
         return {"counter": int(counters or 0), "message": int(messages or 0)}
 
-    async def requests_today(self, day: date) -> dict[str, tuple[str | None, int]]:
-        """Per token fingerprint: its login (None when unknown) and the requests counted on
-        `day`; tokens saved but unused today appear with 0."""
+    async def requests_today(self, day: date) -> dict[str, int]:
+        """Per quota key (a login, else "fp:<fingerprint>"): the requests counted on `day`,
+        by the monitor and by commands; keys of saved tokens unused today appear with 0."""
         counted = await self._session.execute(
-            select(RequestCount.fingerprint, RequestCount.count).where(RequestCount.day == day)
+            select(RequestCount.key, func.sum(RequestCount.count))
+            .where(RequestCount.day == day)
+            .group_by(RequestCount.key)
         )
-        logins = await self._session.execute(select(Credential.fingerprint, Credential.login))
-        known: dict[str, str | None] = {row.fingerprint: row.login for row in logins}
-        result = {fingerprint: (login, 0) for fingerprint, login in known.items()}
-        for fingerprint, count in counted:
-            result[fingerprint] = (known.get(fingerprint), int(count))
+        saved = await self._session.scalars(select(Credential.quota_key).distinct())
+        result = dict.fromkeys(saved, 0)
+        for key, count in counted:
+            result[key] = int(count or 0)
         return result

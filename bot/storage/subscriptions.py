@@ -1,17 +1,23 @@
-"""Subscriptions: which chat (and which of its forum topics) hears about which linked counter."""
+"""Subscriptions: which chat (and which of its forum topics) hears about which linked counter.
+
+Notifications reach a subscription only through a live link (bot/storage/links.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Hears
-from bot.storage.models import Chat, Counter, Subscription
+from bot.storage.links import Link, live_link
+from bot.storage.models import Chat, ChatCounter, Counter, Credential, Subscription
 from bot.storage.upsert import upsert
+
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,26 +123,26 @@ class SubscriptionRepository:
         return [(subscription, counter) for subscription, counter in rows]
 
     async def active_chats(self, counter_id: int) -> list[Chat]:
-        """Active chats subscribed to the counter."""
+        """Active chats subscribed to the counter through a live link."""
         rows = await self._session.scalars(
-            select(Chat)
-            .join(Subscription, Subscription.chat_id == Chat.id)
+            _live(select(Chat))
             .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
             .order_by(Chat.id)
         )
         return list(rows)
 
     async def subscribers(self, counter_id: int) -> list[Subscriber]:
-        """Active chats subscribed to the counter, with what each hears and where."""
+        """Active chats subscribed to the counter through a live link: what each hears, where."""
         rows = await self._session.execute(
-            select(
-                Chat.id,
-                Chat.language,
-                Subscription.hears,
-                Subscription.silent,
-                Subscription.thread_id,
+            _live(
+                select(
+                    Chat.id,
+                    Chat.language,
+                    Subscription.hears,
+                    Subscription.silent,
+                    Subscription.thread_id,
+                )
             )
-            .join(Subscription, Subscription.chat_id == Chat.id)
             .where(Subscription.counter_id == counter_id, Chat.is_active.is_(True))
             .order_by(Chat.id)
         )
@@ -146,20 +152,21 @@ class SubscriptionRepository:
         ]
 
     async def subscribers_of(self, counter_ids: Iterable[int]) -> dict[Destination, list[int]]:
-        """Where subscriptions to any of the counters go, each with which of the counters.
+        """Where live subscriptions to any of the counters go, each with which of the counters.
 
         Account-level notices use it: they reach every subscription whatever it hears, so
         subscriptions of one chat in one topic (with the same silence) share one message.
         """
         rows = await self._session.execute(
-            select(
-                Chat.id,
-                Chat.language,
-                Subscription.thread_id,
-                Subscription.silent,
-                Subscription.counter_id,
+            _live(
+                select(
+                    Chat.id,
+                    Chat.language,
+                    Subscription.thread_id,
+                    Subscription.silent,
+                    Subscription.counter_id,
+                )
             )
-            .join(Subscription, Subscription.chat_id == Chat.id)
             .where(Subscription.counter_id.in_(list(counter_ids)), Chat.is_active.is_(True))
             .order_by(Chat.id, Subscription.counter_id)
         )
@@ -169,6 +176,44 @@ class SubscriptionRepository:
             found.setdefault(key, []).append(counter_id)
         return found
 
+    async def destinations_of(self, links: Iterable[Link]) -> dict[Destination, list[int]]:
+        """Where notices about these links go, live or not, each with which of the counters.
+
+        A subscribed link's notice goes to its subscription's topic (with its silence); a
+        link nobody subscribed to, to the chat's General. Inactive chats are left out.
+        """
+        wanted = set(links)
+        if not wanted:
+            return {}
+        rows = await self._session.execute(
+            select(
+                Chat.id,
+                Chat.language,
+                Subscription.thread_id,
+                Subscription.silent,
+                ChatCounter.counter_id,
+            )
+            .select_from(ChatCounter)
+            .join(Chat, Chat.id == ChatCounter.chat_id)
+            .outerjoin(
+                Subscription,
+                (Subscription.chat_id == ChatCounter.chat_id)
+                & (Subscription.counter_id == ChatCounter.counter_id),
+            )
+            .where(
+                ChatCounter.chat_id.in_({chat_id for chat_id, _ in wanted}),
+                ChatCounter.counter_id.in_({counter_id for _, counter_id in wanted}),
+                Chat.is_active.is_(True),
+            )
+            .order_by(Chat.id, ChatCounter.counter_id)
+        )
+        found: dict[Destination, list[int]] = {}
+        for chat_id, language, thread_id, silent, counter_id in rows:
+            if (chat_id, counter_id) in wanted:
+                key = Destination(chat_id, language, thread_id, bool(silent))
+                found.setdefault(key, []).append(counter_id)
+        return found
+
 
 def _hears(stored: str) -> Hears:
     """A stored filter; an unknown value (a newer version's) hears everything."""
@@ -176,3 +221,18 @@ def _hears(stored: str) -> Hears:
         return Hears(stored)
     except ValueError:
         return Hears.ALL
+
+
+def _live(query: Select[*Ts]) -> Select[*Ts]:
+    """Subscriptions joined to their chats, links and credentials, live links only."""
+    return (
+        query.select_from(Chat)
+        .join(Subscription, Subscription.chat_id == Chat.id)
+        .join(
+            ChatCounter,
+            (ChatCounter.chat_id == Subscription.chat_id)
+            & (ChatCounter.counter_id == Subscription.counter_id),
+        )
+        .join(Credential, Credential.id == ChatCounter.credential_id)
+        .where(live_link())
+    )

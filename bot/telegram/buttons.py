@@ -3,7 +3,9 @@
 Each `commands_*` module exports the actions of its buttons (`BUTTONS`) beside its commands;
 this module only decodes the callback data, re-checks the presser and answers the press before
 the work starts (Telegram's spinner stops at once). A stale button and "admins only" need no
-work and are answered as they are; a failure of the work itself arrives as a message.
+work and are answered as they are; a failure of the work itself arrives as a message. Only ↻
+(ANSWERED_AFTER) is answered when its fetch is done: refused (too many requests, quota), it
+gets an alert and the message it is on stays as it was.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.errors import AdminsOnly, ServiceError
+from bot.services.lists import REFUSED
 from bot.telegram import (
     commands_counters,
     commands_subscriptions,
@@ -19,6 +22,7 @@ from bot.telegram import (
 )
 from bot.telegram.access import sender_is_admin
 from bot.telegram.callback_data import (
+    ANSWERED_AFTER,
     CHANGING,
     MANAGING,
     REPLYING_SLOWLY,
@@ -57,18 +61,36 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(plain_text(inv.text("err_stale_button")) if inv else "")
         return
     if isinstance(button, CHANGING) and not await _may_change(inv, button):
-        text = truncate(plain_text(inv.failure(AdminsOnly())), ALERT_LIMIT)
-        await query.answer(text, show_alert=True)
+        await _alert(inv, AdminsOnly())
         return
-    await query.answer()
+    late = isinstance(button, ANSWERED_AFTER)
+    if not late:
+        await query.answer()
     if isinstance(button, REPLYING_SLOWLY):
         inv.start_typing()
     try:
         await _ACTIONS[type(button)](inv, button)
+    except REFUSED as refused:
+        if late:
+            await _alert(inv, refused)
+            return
+        await inv.reply(inv.failure(refused))
     except ServiceError as error:
+        if late:
+            await query.answer()
         await inv.reply(inv.failure(error))
+    else:
+        if late:
+            await query.answer()
     finally:
         await inv.typed()
+
+
+async def _alert(inv: Invocation, error: ServiceError) -> None:
+    """Answer the press with the failure as an alert."""
+    query = inv.update.callback_query
+    if query is not None:
+        await query.answer(truncate(plain_text(inv.failure(error)), ALERT_LIMIT), show_alert=True)
 
 
 async def _may_change(inv: Invocation, button: Button) -> bool:

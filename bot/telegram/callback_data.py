@@ -23,8 +23,24 @@ class UploadingsPage:
 
 
 @dataclass(frozen=True, slots=True)
+class UploadingsRefresh:
+    """↻: fetch a counter's uploadings anew and show page `page`, editing the message."""
+
+    counter_id: int
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
 class UploadingDetail:
     """Show one uploading of a counter."""
+
+    counter_id: int
+    uploading_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UploadingRefresh:
+    """↻: fetch one uploading of a counter anew."""
 
     counter_id: int
     uploading_id: int
@@ -127,8 +143,10 @@ class Noop:
 
 Button = (
     UploadingsPage
+    | UploadingsRefresh
     | UploadingDetail
     | Details
+    | UploadingRefresh
     | LinkCounter
     | Subscribe
     | SubscribeWith
@@ -154,8 +172,13 @@ MANAGING: tuple[type, ...] = (
     SubscriptionSilence,
 )
 """Buttons that may name another chat (managed from a private chat), checked when used."""
+ANSWERED_AFTER: tuple[type, ...] = (UploadingsRefresh, UploadingRefresh)
+"""↻: the press is answered when the fetch is done, so a refusal is an alert on it."""
 REPLYING_SLOWLY: tuple[type, ...] = (Details, LinkCounter)
-"""Buttons answered with a new message that waits for Metrica: "typing" goes out first."""
+"""Buttons answered with a new message that waits for Metrica: "typing" goes out first.
+
+Not ↻ (UploadingsRefresh, UploadingRefresh): it edits the message it is on, where "typing"
+would linger after the edit."""
 
 _SHAPE = re.compile(r"([a-z]{2,3})((?::\d{1,19}){0,4})")
 _CHOICES: dict[type, dict[str, int]] = {
@@ -171,10 +194,14 @@ def encode(button: Button) -> str:
     match button:
         case UploadingsPage(counter_id, page):
             data = f"pg:{counter_id}:{page}"
+        case UploadingsRefresh(counter_id, page):
+            data = f"rf:{counter_id}:{page}"
         case UploadingDetail(counter_id, uploading_id):
             data = f"ud:{counter_id}:{uploading_id}"
         case Details(counter_id, uploading_id):
             data = details_payload(counter_id, uploading_id)
+        case UploadingRefresh(counter_id, uploading_id):
+            data = f"ur:{counter_id}:{uploading_id}"
         case LinkCounter(counter_id):
             data = f"ln:{counter_id}"
         case Subscribe(counter_id, chat_id) | Unsubscribe(counter_id, chat_id):
@@ -239,8 +266,10 @@ def _subscribe_with(counter_id: int, hears: int, silent: int, chat: int | None =
 
 _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "pg": ((2,), UploadingsPage),
+    "rf": ((2,), UploadingsRefresh),
     "ud": ((2,), UploadingDetail),
     DETAILS_KIND: ((2,), Details),
+    "ur": ((2,), UploadingRefresh),
     "ln": ((1,), LinkCounter),
     "sb": ((1, 2), _managed(Subscribe)),
     "us": ((1, 2), _managed(Unsubscribe)),

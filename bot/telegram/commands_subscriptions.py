@@ -18,7 +18,8 @@ from bot.telegram.invocation import ButtonActions, Invocation
 from bot.telegram.keyboards import subscription_settings
 from bot.telegram.parsing import ArgumentError, parse_counter_args, parse_subscribe_args
 from bot.texts import Html
-from bot.texts.render import counter_label, render_subscribed, render_subscriptions
+from bot.texts.render import counter_label
+from bot.texts.render_subscriptions import render_subscribed, render_subscriptions
 
 
 async def subscribe(inv: Invocation) -> None:

@@ -1,12 +1,19 @@
-"""/uploadings and /uploading, and their buttons: ◀ ▶ pages, picking the counter, and the
-Details button of notifications."""
+"""/uploadings and /uploading, and their buttons: ◀ ▶ pages, ↻ (fetch anew), picking the
+counter, and the Details button of notifications."""
 
 from __future__ import annotations
 
+from bot.clock import utc_now
 from bot.services.uploadings import uploading_detail, uploadings_page
-from bot.telegram.callback_data import Details, UploadingDetail, UploadingsPage
+from bot.telegram.callback_data import (
+    Details,
+    UploadingDetail,
+    UploadingRefresh,
+    UploadingsPage,
+    UploadingsRefresh,
+)
 from bot.telegram.invocation import ButtonActions, Invocation
-from bot.telegram.keyboards import uploadings_pager
+from bot.telegram.keyboards import uploading_refresh, uploadings_pager
 from bot.telegram.parsing import ArgumentError, parse_counter_args, parse_uploading_args
 from bot.texts.render import render_uploading, render_uploadings
 
@@ -23,12 +30,17 @@ async def uploadings(inv: Invocation) -> None:
         await show_page(inv, UploadingsPage(counter_id, 0))
 
 
-async def show_page(inv: Invocation, button: UploadingsPage) -> None:
-    """A page of a counter's uploadings: a new reply, or the pressed message edited."""
+async def show_page(inv: Invocation, button: UploadingsPage | UploadingsRefresh) -> None:
+    """A page of a counter's uploadings: a new reply, or the pressed message edited.
+
+    ↻ fetches anew; when that is refused (too many requests, quota) the press gets an alert
+    and the message stays as it is.
+    """
+    refresh = isinstance(button, UploadingsRefresh)
     view = await uploadings_page(
-        inv.services, inv.chat.id, inv.user_id, button.counter_id, button.page
+        inv.services, inv.chat.id, inv.user_id, button.counter_id, button.page, refresh=refresh
     )
-    text = render_uploadings(inv.lang, view, inv.names)
+    text = render_uploadings(inv.lang, view, inv.names, now=utc_now())
     markup = uploadings_pager(button.counter_id, view.page)
     await inv.show(text, markup)
 
@@ -45,13 +57,19 @@ async def uploading(inv: Invocation) -> None:
         await show_detail(inv, UploadingDetail(counter_id, args.uploading_id))
 
 
-async def show_detail(inv: Invocation, button: UploadingDetail) -> None:
+async def show_detail(inv: Invocation, button: UploadingDetail | UploadingRefresh) -> None:
     """One uploading in full: a new reply, or the pressed message edited."""
+    refresh = isinstance(button, UploadingRefresh)
     view = await uploading_detail(
-        inv.services, inv.chat.id, inv.user_id, button.counter_id, button.uploading_id
+        inv.services,
+        inv.chat.id,
+        inv.user_id,
+        button.counter_id,
+        button.uploading_id,
+        refresh=refresh,
     )
-    text = render_uploading(inv.lang, view)
-    await inv.show(text)
+    text = render_uploading(inv.lang, view, now=utc_now())
+    await inv.show(text, uploading_refresh(button.counter_id, button.uploading_id))
 
 
 async def show_details(inv: Invocation, button: Details) -> None:
@@ -59,11 +77,14 @@ async def show_details(inv: Invocation, button: Details) -> None:
     view = await uploading_detail(
         inv.services, inv.chat.id, inv.user_id, button.counter_id, button.uploading_id
     )
-    await inv.reply(render_uploading(inv.lang, view))
+    text = render_uploading(inv.lang, view, now=utc_now())
+    await inv.reply(text, uploading_refresh(button.counter_id, button.uploading_id))
 
 
 BUTTONS: ButtonActions = {
     UploadingsPage: show_page,
+    UploadingsRefresh: show_page,
     UploadingDetail: show_detail,
+    UploadingRefresh: show_detail,
     Details: show_details,
 }

@@ -15,7 +15,9 @@ from bot.telegram.callback_data import (
     SubscriptionHears,
     SubscriptionSilence,
     TokenCountersPage,
+    UploadingRefresh,
     UploadingsPage,
+    UploadingsRefresh,
     encode,
 )
 from bot.texts import t
@@ -46,10 +48,19 @@ def pager_row(page: Page[Any], make: Callable[[int], Button]) -> list[InlineKeyb
     return row
 
 
-def uploadings_pager(counter_id: int, page: Page[Any]) -> InlineKeyboardMarkup | None:
-    """Paging for /uploadings; the buttons keep the counter and the page."""
+REFRESH = "↻"
+
+
+def uploadings_pager(counter_id: int, page: Page[Any]) -> InlineKeyboardMarkup:
+    """Paging for /uploadings and ↻ (fetch anew); the buttons keep the counter and the page."""
     row = pager_row(page, lambda number: UploadingsPage(counter_id, number))
-    return InlineKeyboardMarkup([row]) if row else None
+    row.append(button(REFRESH, UploadingsRefresh(counter_id, page.number)))
+    return InlineKeyboardMarkup([row])
+
+
+def uploading_refresh(counter_id: int, uploading_id: int) -> InlineKeyboardMarkup:
+    """↻ under one uploading."""
+    return InlineKeyboardMarkup([[button(REFRESH, UploadingRefresh(counter_id, uploading_id))]])
 
 
 def counter_choice(

@@ -94,6 +94,16 @@ MESSAGES: dict[str, str] = {
     "err_busy": "Metrica is busy right now: try again in {minutes} min.",
     "err_quota": "The Metrica request quota for today is used up: try again after {time} UTC.",
     "err_refused": "Metrica refused the request: {reason}",
+    "err_link_suspended": (
+        "Counter <code>{counter}</code> is paused {where}: the Yandex token it was linked with "
+        "no longer works or lost access to it. An admin can link it again with a token that "
+        "works: {link_cmd} <code>{counter}</code>."
+    ),
+    "err_too_many": ("That is a lot of requests to Metrica in a minute: try again in {seconds} s."),
+    "err_quota_low": (
+        "Today's Metrica quota for commands is nearly spent (the rest is kept for "
+        "notifications): try again after {time} UTC."
+    ),
     "err_not_linked": (
         "Counter <code>{counter}</code> is not linked {where}: "
         "{link_cmd} <code>{counter}</code> links it."
@@ -155,7 +165,8 @@ MESSAGES: dict[str, str] = {
     "token_not_saved": "There was no token to delete.",
     "token_deleted_notice": (
         "⚠️ {user} deleted the Yandex token used here for counter(s) {counters}. "
-        "I can't read them until someone links them again with /link."
+        "This chat gets nothing about them until {user} saves a new token or someone links "
+        "them again with /link."
     ),
     "linked": "🔗 Counter {counter} is linked {where}.",
     "linked_again": "🔗 Counter {counter} was already linked {where}: now it uses your token.",
@@ -168,12 +179,22 @@ MESSAGES: dict[str, str] = {
     ),
     "counter_subscribed": "🔔 subscribed",
     "counter_not_subscribed": "🔕 not subscribed",
+    "counter_suspended": "⏸ paused here: the token it was linked with stopped working",
     "subscriptions_title": "<b>Subscriptions {where}</b>",
     "uploadings_title": (
         "<b>Call uploadings</b> of {counter}\n{first}–{last} of {total}, newest first"
     ),
     "uploadings_empty": "Counter {counter} has no call uploadings yet.",
     "uploadings_footer": "Details: {uploading_cmd} <code>&lt;id&gt;</code>",
+    "uploadings_as_of": "🕒 as of {time} UTC · ↻ fetches anew",
+    "uploadings_note_rate": (
+        "⏳ This is the stored list: you reached {limit} requests to Metrica a minute. "
+        "↻ works again in {seconds} s."
+    ),
+    "uploadings_note_quota": (
+        "⏳ This is the stored list: today's Metrica quota is nearly spent (the rest is kept "
+        "for notifications). Fresh data after {time} UTC."
+    ),
     "uploading_rows": "rows {valid}/{total} valid",
     "uploading_calls": "calls {static} static, {dynamic} dynamic",
     "uploading_title": "<b>Uploading {id}</b> of {counter}",
@@ -304,12 +325,31 @@ MESSAGES: dict[str, str] = {
         "I stopped checking the counters it serves. Send /token with it again here to resume."
     ),
     "notify_token_chat": (
-        "🔑 The Metrica token that serves {counters} stopped working. Notifications are paused "
-        "until its owner saves a new token."
+        "🔑 The Yandex token {counters} are linked with here stopped working (revoked or "
+        "expired). This chat gets nothing about them until its owner saves a new token, or an "
+        "admin links them again with a token that works: /link."
+    ),
+    "notify_token_chat_unreadable": (
+        "🔑 I can't read the Yandex token {counters} are linked with here any more (the bot's "
+        "encryption key was changed). This chat gets nothing about them until its owner sends "
+        "it again with /token, or an admin links them again with a token that works: /link."
+    ),
+    "notify_link_denied": (
+        "🚫 The Yandex token {counters} is linked with here lost access to it. This chat gets "
+        "nothing about it until an admin links it again with a token that can see it: /link."
+    ),
+    "notify_access_owner": (
+        "🚫 Your Yandex token{login} can no longer see {counters}: the chats where you linked "
+        "it get nothing about it now. Restore the access in Metrica and send /token again, or "
+        "ask someone who can see it to link it."
+    ),
+    "notify_links_resumed": (
+        "▶️ {counters}: the token linked here works again, so this chat hears about them again. "
+        "What changed meanwhile is not replayed."
     ),
     "notify_quota": (
-        "⏸ The daily Metrica request quota of the token that serves {counters} is used up. "
-        "Checking resumes after {resets}."
+        "⏸ Today's Metrica request quota of every Yandex login that can check {counters} is "
+        "used up. Checking resumes after {resets}."
     ),
     "notify_counter_gone": (
         "🚫 Counter {counter} no longer exists in Metrica. I stopped checking it."

@@ -9,6 +9,7 @@ from bot.errors import (
     AdminsOnly,
     AnonymousSender,
     CounterNotFound,
+    LinkSuspended,
     MetricaBusy,
     MetricaRefused,
     NoAccess,
@@ -17,6 +18,7 @@ from bot.errors import (
     NotLinked,
     NoToken,
     NotSubscribed,
+    QuotaNearlySpent,
     QuotaUsedUp,
     ServiceError,
     TargetOnlyInPrivate,
@@ -24,6 +26,7 @@ from bot.errors import (
     TokenRejected,
     TokenRevoked,
     TokenUnreadable,
+    TooManyRequests,
     UploadingNotFound,
 )
 from bot.texts import Html, t
@@ -41,6 +44,9 @@ _KEYS: dict[type[ServiceError], str] = {
     QuotaUsedUp: "err_quota",
     MetricaRefused: "err_refused",
     NotLinked: "err_not_linked",
+    LinkSuspended: "err_link_suspended",
+    QuotaNearlySpent: "err_quota_low",
+    TooManyRequests: "err_too_many",
     NoCounters: "err_no_counters",
     NotSubscribed: "err_not_subscribed",
     NoSubscriptions: "err_no_subscriptions",
@@ -53,6 +59,7 @@ _ATTRIBUTES = (
     ("uploading_id", "uploading"),
     ("minutes", "minutes"),
     ("chat", "chat"),
+    ("seconds", "seconds"),
 )
 REASON_LIMIT = 200
 
@@ -73,7 +80,7 @@ def _params(error: ServiceError) -> dict[str, object]:
         for attribute, name in _ATTRIBUTES
         if hasattr(error, attribute)
     }
-    if isinstance(error, QuotaUsedUp):
+    if isinstance(error, QuotaUsedUp | QuotaNearlySpent):
         params["time"] = _clock(error.resets_at)
     if isinstance(error, MetricaRefused):
         params["reason"] = truncate(error.reason, REASON_LIMIT)

@@ -155,10 +155,34 @@ def render_token_unreadable(lang: str) -> Html:
 
 
 def render_token_chat(lang: str, counters: Sequence[tuple[int, str]]) -> list[Html]:
-    """To a chat whose counters were polled with a token that stopped working (split to fit)."""
+    """To a chat whose counters were linked with a token that stopped working (split to fit)."""
+    return _listing(lang, "notify_token_chat", counters)
+
+
+def render_token_chat_unreadable(lang: str, counters: Sequence[tuple[int, str]]) -> list[Html]:
+    """To a chat whose counters were linked with a token no key decrypts (split to fit)."""
+    return _listing(lang, "notify_token_chat_unreadable", counters)
+
+
+def render_link_denied(lang: str, counters: Sequence[tuple[int, str]]) -> list[Html]:
+    """To a chat whose link's token can no longer see the counter (split to fit)."""
+    return _listing(lang, "notify_link_denied", counters)
+
+
+def render_access_owner(
+    lang: str, login: str | None, counters: Sequence[tuple[int, str]]
+) -> list[Html]:
+    """To the owner of a token that can no longer see counters they linked (split to fit)."""
+    who = t(lang, "notify_login", login=login) if login else Html("")
     return split_list(
-        lambda listed: t(lang, "notify_token_chat", counters=listed), _counter_refs(lang, counters)
+        lambda listed: t(lang, "notify_access_owner", login=who, counters=listed),
+        _counter_refs(lang, counters),
     )
+
+
+def render_links_resumed(lang: str, counters: Sequence[tuple[int, str]]) -> list[Html]:
+    """To a chat whose suspended links live again (their owner saved a valid token)."""
+    return _listing(lang, "notify_links_resumed", counters)
 
 
 def render_quota(lang: str, counters: Sequence[tuple[int, str]], resets_at: datetime) -> list[Html]:
@@ -174,6 +198,11 @@ def render_counter_paused(lang: str, counter_id: int, name: str, reason: PauseRe
     """To a chat whose counter vanished (GONE) or is no longer visible (ACCESS)."""
     key = "notify_counter_gone" if reason is PauseReason.GONE else "notify_counter_denied"
     return t(lang, key, counter=counter_ref(lang, counter_id, name))
+
+
+def _listing(lang: str, key: str, counters: Sequence[tuple[int, str]]) -> list[Html]:
+    """The text `key` listing the counters, in as many messages as it takes."""
+    return split_list(lambda listed: t(lang, key, counters=listed), _counter_refs(lang, counters))
 
 
 def _counter_refs(lang: str, counters: Sequence[tuple[int, str]]) -> list[Html]:

@@ -1,25 +1,25 @@
-"""Pure rendering of what the commands show: uploadings, counters, subscriptions.
+"""Pure rendering of what the commands show: uploadings, counters, a token's counters.
 
 Every function takes the chat's language and the `{cmd}_cmd` names and returns safe HTML;
 anything from Metrica or users is escaped by `t()`. No result is longer than Telegram allows:
 lists shorten comments until the page fits; bot.texts.markup has the one length rule.
+Subscriptions are rendered by bot.texts.render_subscriptions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from bot.domain import KNOWN_STATUSES, Uploading
 from bot.texts import Html, t
 from bot.texts.markup import MESSAGE_LIMIT, escape, fits, format_time, number, truncate
-from bot.texts.notifications import topic_ref
 from bot.texts.status import status_label
 from bot.views import (
     CounterView,
     Linked,
+    ListNote,
     Page,
-    Subscribed,
-    SubscriptionView,
     UploadingsView,
     UploadingView,
 )
@@ -54,27 +54,60 @@ def where(lang: str, title: str | None) -> Html:
     return t(lang, "where_chat", title=truncate(title, NAME_LIMIT))
 
 
-def render_uploadings(lang: str, view: UploadingsView, names: Names) -> Html:
-    """A page of uploadings; comments are shortened until the page fits one message."""
+def render_uploadings(
+    lang: str, view: UploadingsView, names: Names, *, now: datetime | None = None
+) -> Html:
+    """A page of uploadings and as of when; comments shortened until the page fits."""
     label = counter_label(view.counter)
+    stamp = as_of(lang, view.as_of, view.note, now)
     if not view.page.items:
-        return t(lang, "uploadings_empty", counter=label)
+        return Html("\n\n".join([t(lang, "uploadings_empty", counter=label), *stamp]))
     for limit in LIST_COMMENT_LIMITS:
-        text = _uploadings_page(lang, view, names, label, limit)
+        text = _uploadings_page(lang, view, names, label, limit, stamp=stamp)
         if fits(text):
             return text
     return Html(text[:MESSAGE_LIMIT])  # unreachable: ten items without comments are short
 
 
 def _uploadings_page(
-    lang: str, view: UploadingsView, names: Names, label: Html, comment_limit: int
+    lang: str,
+    view: UploadingsView,
+    names: Names,
+    label: Html,
+    comment_limit: int,
+    *,
+    stamp: Sequence[Html],
 ) -> Html:
     page = view.page
     head = t(
         lang, "uploadings_title", counter=label, first=page.first, last=page.last, total=page.total
     )
     items = [_list_item(lang, item, comment_limit) for item in page.items]
-    return Html("\n\n".join([head, *items, t(lang, "uploadings_footer", **names)]))
+    footer = t(lang, "uploadings_footer", **names)
+    return Html("\n\n".join([head, *items, footer, *stamp]))
+
+
+def as_of(
+    lang: str, when: datetime | None, note: ListNote | None, now: datetime | None
+) -> list[Html]:
+    """'as of 14:05 UTC' (with the date unless it is today), and why the list is not newer."""
+    lines: list[Html] = []
+    if when is not None:
+        lines.append(t(lang, "uploadings_as_of", time=_clock(when, now)))
+    if note is not None and note.kind == "rate":
+        lines.append(t(lang, "uploadings_note_rate", limit=note.limit, seconds=note.seconds))
+    elif note is not None:
+        resets = note.resets_at.strftime("%H:%M") if note.resets_at else "00:00"
+        lines.append(t(lang, "uploadings_note_quota", time=resets))
+    return lines
+
+
+def _clock(when: datetime, now: datetime | None) -> str:
+    """HH:MM in UTC, with the date when `when` is not on `now`'s UTC day."""
+    moment = when.astimezone(UTC)
+    if now is None or moment.date() == now.astimezone(UTC).date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _list_item(lang: str, item: Uploading, comment_limit: int) -> Html:
@@ -90,8 +123,8 @@ def _list_item(lang: str, item: Uploading, comment_limit: int) -> Html:
     return Html("\n".join(lines))
 
 
-def render_uploading(lang: str, view: UploadingView) -> Html:
-    """One uploading in full, with what its status means."""
+def render_uploading(lang: str, view: UploadingView, *, now: datetime | None = None) -> Html:
+    """One uploading in full, with what its status means, and as of when."""
     item = view.uploading
     lines = [
         t(lang, "uploading_title", id=item.id, counter=counter_label(view.counter)),
@@ -108,6 +141,9 @@ def render_uploading(lang: str, view: UploadingView) -> Html:
     lines.append(t(lang, _meaning_key(item.status)))
     if item.all_rows_invalid:
         lines.append(t(lang, "meaning_all_invalid", total=number(item.source_quantity)))
+    stamp = as_of(lang, view.as_of, view.note, now)
+    if stamp:
+        lines += [Html(""), *stamp]
     return Html("\n".join(lines))
 
 
@@ -145,89 +181,11 @@ def render_counters(
     lines = [t(lang, "counters_title", where=place)]
     for counter in counters:
         state = t(lang, "counter_subscribed" if counter.subscribed else "counter_not_subscribed")
+        if counter.suspended:
+            state = Html(f"{state}\n   {t(lang, 'counter_suspended')}")
         lines.append(Html(f"• {counter_label(counter)}\n   {state}"))
     lines.append(t(lang, "counters_footer", **names))
     return Html("\n".join(lines))
-
-
-def render_subscriptions(
-    lang: str,
-    items: Sequence[SubscriptionView],
-    names: Names,
-    title: str | None = None,
-    *,
-    forum: bool = False,
-) -> Html:
-    """The chat's subscriptions: what each hears, its silence and (in a forum) its topic."""
-    place = where(lang, title)
-    if not items:
-        return t(lang, "err_no_subscriptions", where=place, **names)
-    lines = [t(lang, "subscriptions_title", where=place)]
-    for item in items:
-        facts = [t(lang, f"hears_{item.hears}")]
-        if item.silent:
-            facts.append(t(lang, "subscription_silent"))
-        if item.thread_id is not None:
-            facts.append(_topic_fact(lang, item.thread_id, item.topic_name))
-        elif forum:
-            facts.append(t(lang, "subscription_general"))
-        lines.append(Html(f"• {counter_label(item.counter)}\n   {' · '.join(facts)}"))
-    lines.append(t(lang, "subscriptions_footer", **names))
-    return Html("\n".join(lines))
-
-
-def _topic_fact(lang: str, thread_id: int, name: str | None) -> Html:
-    if name:
-        return t(lang, "subscription_topic_named", name=truncate(name, NAME_LIMIT))
-    return t(lang, "subscription_topic_numbered", id=thread_id)
-
-
-def render_subscribed(lang: str, result: Subscribed, where: Html, *, forum: bool) -> Html:
-    """What /subscribe did: a new subscription, nothing, or the changes, naming the topic."""
-    now, before = result.now, result.before
-    label = counter_label(now.counter)
-    if before is None or _settings(before) == _settings(now):
-        key = "subscribed" if before is None else "subscribed_already"
-        return t(
-            lang,
-            key,
-            counter=label,
-            where=where,
-            place=_place(lang, now, forum=forum),
-            hears=t(lang, f"hears_{now.hears}_long"),
-            silence=t(lang, "silence_on") if now.silent else Html(""),
-        )
-    changes: list[Html] = []
-    if now.hears != before.hears:
-        old = t(lang, f"hears_{before.hears}")
-        changes.append(t(lang, "changed_hears", hears=t(lang, f"hears_{now.hears}"), old=old))
-    if now.silent != before.silent:
-        changes.append(t(lang, "changed_silent" if now.silent else "changed_loud"))
-    if now.thread_id != before.thread_id:
-        changes.append(t(lang, "changed_place", topic=_topic(lang, now)))
-    return t(
-        lang, "subscription_changed", counter=label, where=where, changes=Html("; ".join(changes))
-    )
-
-
-def _settings(item: SubscriptionView) -> tuple[object, ...]:
-    return item.hears, item.silent, item.thread_id
-
-
-def _topic(lang: str, item: SubscriptionView) -> Html:
-    """'the topic “Calls”', 'topic 7' or 'General'."""
-    if item.thread_id is None:
-        return t(lang, "topic_general")
-    return topic_ref(
-        lang, item.thread_id, item.topic_name and truncate(item.topic_name, NAME_LIMIT)
-    )
-
-
-def _place(lang: str, item: SubscriptionView, *, forum: bool) -> Html:
-    """' in the topic “Calls”', ' in General' in a forum, or nothing."""
-    if item.thread_id is not None:
-        return t(lang, "place_topic", topic=_topic(lang, item))
-    return t(lang, "place_general") if forum else Html("")
 
 
 def render_token_counters(lang: str, page: Page[CounterView], names: Names) -> Html:

@@ -61,7 +61,7 @@ def test_a_private_chat_goes_from_token_to_paged_uploadings_in_russian(
     assert "<script>" in page["text"]  # day 5's comment, shown as text
     assert "&lt;script&gt;" in page["raw_text"]
     page = world.press(page, ANNA, "pg:101:2", expect="21–23 из 23")
-    assert buttons(page) == ["pg:101:1", "nop"]
+    assert buttons(page) == ["pg:101:1", "nop", "rf:101:2"]
 
     detail = world.say(ANNA, ANNA, "/uploading 5", expect="Комментарий")
     assert HTML_COMMENT in detail["text"]

@@ -61,6 +61,7 @@ class ChatHarness:
                 telegram_bot_token=TOKEN,  # type: ignore[arg-type]
                 telegram_api_url=telegram.url,  # type: ignore[arg-type]
                 metrica_api_url=metrica.url,  # type: ignore[arg-type]
+                login_api_url=metrica.url,  # type: ignore[arg-type]
                 data_dir=tmp_path,
                 database_url=f"sqlite+aiosqlite:///{database}",
                 bot_secret_key=Fernet.generate_key().decode(),  # type: ignore[arg-type]
@@ -74,6 +75,7 @@ class ChatHarness:
             finally:
                 await app.shutdown()
                 await harness.services.http.aclose()
+                await harness.services.login_http.aclose()
                 await harness.services.engine.dispose()
 
     @property

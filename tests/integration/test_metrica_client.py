@@ -21,13 +21,14 @@ from bot.metrica import (
     MetricaError,
     NotFound,
     QuotaExceeded,
-    RequestLedger,
     RequestLimiter,
     RetryPolicy,
     Unavailable,
     create_http_client,
     token_fingerprint,
 )
+from bot.metrica.errors import AllowanceSpent
+from bot.metrica.gate import Allowance, Caller, MemoryGate, RequestKind
 
 TOKEN = "y0_AgAAAAB-secret-token-1234567890"
 OTHER_TOKEN = "y0_AgAAAAB-other-token-0987654321"
@@ -114,8 +115,8 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def ledger() -> RequestLedger:
-    return RequestLedger()
+def gate() -> MemoryGate:
+    return MemoryGate(Allowance(10, 0.8))
 
 
 @pytest.fixture
@@ -132,10 +133,10 @@ async def http(server: FakeMetrica) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def client(http, limiter, ledger, sleeps) -> MetricaClient:
+def client(http, limiter, gate, sleeps) -> MetricaClient:
     retry = RetryPolicy(attempts=3, base_delay=0.5, max_delay=30.0, jitter=False)
     return MetricaClient(
-        http, limiter=limiter, ledger=ledger, retry=retry, sleep=sleeps, now=lambda: NOW
+        http, limiter=limiter, gate=gate, retry=retry, sleep=sleeps, now=lambda: NOW
     )
 
 
@@ -416,17 +417,43 @@ def test_full_jitter_draws_delays_between_zero_and_the_ceiling():
 # --- quota bookkeeping ------------------------------------------------------------------------
 
 
-async def test_the_ledger_counts_every_attempt_including_retries_and_failures(
-    client, server, ledger
-):
+MONITOR = Caller("anna", RequestKind.MONITOR)
+
+
+async def test_the_gate_counts_every_attempt_including_retries_and_failures(client, server, gate):
     server.on(COUNTER, error(503, "backend_error"), raises(httpx.ConnectError))
     server.on(COUNTER, ok({"counter": {"id": 42}}))
-    await client.counter(TOKEN, 42)
+    await client.counter(TOKEN, 42, caller=MONITOR)
     server.on(UPLOADING, error(400, "invalid_parameter"))
-    await fail(client.uploading(TOKEN, 42, 7))
-    fingerprint = token_fingerprint(TOKEN)
-    assert ledger.used(fingerprint, NOW.date()) == 4
-    assert ledger.drain_dirty() == [(fingerprint, NOW.date(), 4)]
+    await fail(client.uploading(TOKEN, 42, 7, caller=MONITOR))
+    assert gate.used("anna", NOW.date()) == 4
+    assert gate.in_flight == {}  # every slot given back
+
+
+async def test_a_spent_allowance_refuses_before_sending_and_is_not_retried(client, server, gate):
+    server.on(COUNTER, ok({"counter": {"id": 42}}))
+    for _ in range(8):
+        await client.counter(TOKEN, 42, caller=MONITOR)
+    exc = await fail(client.counter(TOKEN, 42, caller=MONITOR))
+    assert isinstance(exc, AllowanceSpent)
+    assert len(server.requests) == 8
+    await client.counter(TOKEN, 42, caller=Caller("anna", RequestKind.COMMAND))  # its reserve
+
+
+async def test_metricas_daily_refusal_closes_the_logins_day_in_the_gate(client, server, gate):
+    server.on(COUNTER, error(429, "quota_requests_by_uid", "Quota exceeded"))
+    exc = await fail(client.counter(TOKEN, 42, caller=MONITOR))
+    assert isinstance(exc, QuotaExceeded)
+    assert exc.daily
+    exc = await fail(client.counter(OTHER_TOKEN, 42, caller=Caller("anna", RequestKind.COMMAND)))
+    assert isinstance(exc, AllowanceSpent)
+    assert len(server.requests) == 1
+
+
+async def test_a_token_without_a_caller_is_not_counted(client, server, gate):
+    server.on(COUNTERS, ok({"rows": 0, "counters": []}))
+    await client.counters(TOKEN)
+    assert gate.counts == {}
 
 
 async def test_at_most_three_requests_per_token_are_in_flight_and_other_tokens_pass(
@@ -476,3 +503,13 @@ async def test_the_token_never_appears_in_errors_or_logs(client, server, caplog)
     assert "OAuth" not in caplog.text
     assert f"GET {COUNTER} -> 503" in caplog.text
     assert any(r.levelno == logging.WARNING and r.name == "bot.metrica" for r in caplog.records)
+
+
+async def test_a_listing_carries_a_digest_that_changes_only_with_the_answer(client, server):
+    first = {"uploadings": [ITEM]}
+    second = {"uploadings": [{**ITEM, "status": "MATCHED"}]}
+    server.on(UPLOADINGS, ok(first), ok(first), ok(second))
+    one, same, other = [await client.listing(TOKEN, 42) for _ in range(3)]
+    assert [u.id for u in one.uploadings] == [7]
+    assert one.digest == same.digest != other.digest
+    assert len(one.digest) == 32

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bot.metrica.errors import MAX_RETRY_AFTER
 from fakes.metrica import FakeMetrica
 from tests.integration.test_monitor_poller import SHOP, TEAM, TOKEN, World, build_world
+from tests.monitor_harness import close_services
 from tests.monitor_seed import counter_row
 
 
@@ -28,8 +29,7 @@ def fake() -> Iterator[FakeMetrica]:
 async def world(database_url: str, tmp_path: Path, fake: FakeMetrica) -> AsyncIterator[World]:
     built = await build_world(database_url, tmp_path, fake)
     yield built
-    await built.services.http.aclose()
-    await built.services.engine.dispose()
+    await close_services(built.services)
 
 
 async def assert_backed_off(world: World, *, at_most: float) -> None:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot import access
 from bot.container import Services
 from bot.monitor.poller import Poller
-from bot.storage.counters import CounterRepository
 from bot.storage.credentials import CredentialRepository
+from bot.storage.links import LinkRepository
 from fakes.metrica import FakeMetrica
 from tests.monitor_harness import (
     FakeClock,
@@ -67,11 +68,12 @@ class World:
 async def build_world(
     database_url: str, tmp_path: Path, metrica: FakeMetrica, **settings: object
 ) -> World:
+    clock = FakeClock()
     services = await fast_services(
         monitor_settings(database_url, tmp_path, metrica_url=metrica.url, **settings),
         http_timeout=1.0,
+        now=clock,
     )
-    clock = FakeClock()
     queued: list[int] = []
     poller = Poller(
         services, owner="p1", on_queued=lambda: queued.append(1), now=clock, rand=lambda: 0.5
@@ -270,7 +272,7 @@ async def test_a_revoked_token_stops_polling_and_is_told_once_to_owner_and_chats
     world.metrica.add_token(TOKEN, [SHOP, 12], login="anna")  # a new token is saved
     async with world.services.sessions.begin() as session:
         await CredentialRepository(session, world.services.cipher).save(ANNA, TOKEN, "fp", "anna")
-        await CounterRepository(session).resume_for_credential(credential)
+        await access.resume(session, ANNA, credential, [SHOP, 12], world.clock.now)
     assert await world.due_pass() == [SHOP, 12]
 
 
@@ -288,9 +290,12 @@ async def test_a_token_refused_during_a_users_command_is_told_by_the_monitor_onc
     assert len(await world.texts(TEAM.id)) == 1
 
 
-@pytest.mark.parametrize(("counter", "words"), [(999, "no longer exists"), (13, "lost access")])
+@pytest.mark.parametrize(
+    ("counter", "words", "paused", "suspended"),
+    [(999, "no longer exists", "gone", None), (13, "lost access", None, "access")],
+)
 async def test_a_counter_that_vanished_or_lost_access_is_told_once_and_paused(
-    world: World, counter: int, words: str
+    world: World, counter: int, words: str, paused: str | None, suspended: str | None
 ):
     world.metrica.world.tokens[TOKEN].counter_ids.discard(13)
     await world.seed(counters=[(counter, "Gone")], chats=[TEAM])
@@ -300,7 +305,12 @@ async def test_a_counter_that_vanished_or_lost_access_is_told_once_and_paused(
 
     [notice] = await world.texts(TEAM.id)
     assert words in notice
-    assert (await counter_row(world.services.sessions, counter)).paused_reason is not None
+    # A vanished counter pauses; lost access suspends only the links of that token.
+    assert (await counter_row(world.services.sessions, counter)).paused_reason == paused
+    async with world.services.sessions.begin() as session:
+        link = await LinkRepository(session).access(TEAM.id, counter)
+    assert link is not None
+    assert link.suspended_reason == suspended
 
 
 async def test_a_spent_daily_quota_pauses_the_token_until_the_reset_and_is_told_once(

@@ -3,37 +3,50 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
 from bot.crypto import TokenCipher
 from bot.domain import PauseReason, Uploading
-from bot.metrica import RequestLedger
-from bot.monitor.ledger_sync import LedgerSync
 from bot.storage.chats import ChatRepository
 from bot.storage.credentials import CredentialRepository
 from bot.storage.db import SessionFactory
 from bot.storage.models import Counter
 from bot.storage.outbox import OutboxRepository
-from bot.storage.polling import PollingRepository
+from bot.storage.polling import Polled, PollingRepository, PollJob
+from bot.storage.pool import PoolRepository
 from bot.storage.quota import RequestCountRepository
 from bot.storage.snapshots import SnapshotRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from tests.monitor_seed import ChatSpec, counter_row, outbox_rows, seed_watch
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-LEASE = NOW + timedelta(seconds=60)
 GROUP = ChatSpec(-100, "group")
 PRIVATE = ChatSpec(501, "private")
 
 
-async def claim(sessions: SessionFactory, owner: str, now: datetime = NOW) -> list[int]:
+async def claim_jobs(
+    sessions: SessionFactory, owner: str, now: datetime = NOW, limit: int = 50
+) -> list[PollJob]:
     async with sessions.begin() as session:
-        jobs = await PollingRepository(session).claim(
-            owner, now=now, lease_until=now + timedelta(seconds=60), limit=50
+        return await PollingRepository(session).claim(
+            owner, now=now, lease_seconds=60, limit=limit, day=now.date()
         )
-    return sorted(job.counter_id for job in jobs)
+
+
+async def claim(sessions: SessionFactory, owner: str, now: datetime = NOW) -> list[int]:
+    return sorted(job.counter_id for job in await claim_jobs(sessions, owner, now))
+
+
+async def expire_leases(sessions: SessionFactory) -> None:
+    """Time passes on the database's clock (which judges leases) beyond every lease."""
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Counter)
+            .where(Counter.lease_until.is_not(None))
+            .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
 
 
 async def test_only_counters_with_an_active_subscription_are_claimed(
@@ -55,26 +68,67 @@ async def test_a_claimed_counter_is_not_claimed_again_until_its_lease_expires(
 ):
     await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
 
-    assert await claim(sessions, "p1") == [10]
+    [first] = await claim_jobs(sessions, "p1")
     assert await claim(sessions, "p1") == []
-    assert await claim(sessions, "p2", NOW + timedelta(seconds=61)) == [10]
+    assert await claim(sessions, "p2", NOW + timedelta(hours=1)) == []  # our clock is not theirs
+    await expire_leases(sessions)
+    [second] = await claim_jobs(sessions, "p2")
+    assert (first.counter_id, second.counter_id) == (10, 10)
+    assert second.generation == first.generation + 1
 
 
-async def test_a_token_being_polled_by_one_process_is_left_alone_by_another(
+async def test_a_counter_being_polled_by_one_process_is_left_alone_by_another(
     sessions: SessionFactory, cipher: TokenCipher
 ):
-    await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
+    await seed_watch(
+        sessions, cipher, token="t1", owner=1, counters=[(10, "A"), (11, "D")], chats=[GROUP]
+    )
     await seed_watch(
         sessions, cipher, token="t2", owner=2, counters=[(20, "B"), (21, "C")], chats=[GROUP]
     )
-    async with sessions.begin() as session:
-        jobs = await PollingRepository(session).claim("p1", now=NOW, lease_until=LEASE, limit=1)
+    jobs = await claim_jobs(sessions, "p1", limit=1)
     assert [job.counter_id for job in jobs] == [10]
     async with sessions.begin() as session:
         await session.execute(update(Counter).values(next_poll_at=None))
 
-    # p2 may take token t2, but not t1's counter even though it is due again.
-    assert await claim(sessions, "p2") == [20, 21]
+    # p2 takes every other counter, t1's too (the gate keeps t1's login at 3 in flight).
+    assert await claim(sessions, "p2") == [11, 20, 21]
+
+
+async def test_a_process_never_claims_a_counter_it_is_still_polling(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(
+        sessions, cipher, token="t1", owner=1, counters=[(10, "A"), (11, "B")], chats=[GROUP]
+    )
+    await claim_jobs(sessions, "p1")
+    await expire_leases(sessions)  # the polls outlived their leases
+
+    async with sessions.begin() as session:
+        jobs = await PollingRepository(session).claim(
+            "p1", now=NOW, lease_seconds=60, limit=50, day=NOW.date(), busy={10}
+        )
+    assert [job.counter_id for job in jobs] == [11]
+
+
+async def test_a_job_lists_the_tokens_of_live_links_the_login_with_most_budget_first(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    team, sales = ChatSpec(-100, "group"), ChatSpec(-200, "group")
+    await seed_watch(
+        sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[team], login="anna"
+    )
+    boris = await seed_watch(
+        sessions, cipher, token="t2", owner=2, counters=[(10, "A")], chats=[sales], login="boris"
+    )
+    await seed_watch(sessions, cipher, token="t3", owner=3, counters=[], chats=[], login="anna")
+    async with sessions.begin() as session:
+        await RequestCountRepository(session).add("anna", NOW.date(), "monitor", 50)
+        await RequestCountRepository(session).add("boris", NOW.date(), "monitor", 10)
+
+    [job] = await claim_jobs(sessions, "p1")
+    assert [(c.quota_key, c.used) for c in job.candidates] == [("boris", 10), ("anna", 50)]
+    assert job.candidates[0].credential_id == boris
 
 
 async def test_counters_of_a_refused_token_and_paused_counters_are_not_claimed(
@@ -94,22 +148,34 @@ async def test_counters_of_a_refused_token_and_paused_counters_are_not_claimed(
 async def test_a_counter_paused_for_the_daily_quota_is_claimed_again_after_the_reset(
     sessions: SessionFactory, cipher: TokenCipher
 ):
-    credential = await seed_watch(
-        sessions, cipher, token="t1", owner=1, counters=[(10, "A"), (11, "B")], chats=[GROUP]
+    await seed_watch(
+        sessions,
+        cipher,
+        token="t1",
+        owner=1,
+        counters=[(10, "A"), (11, "B")],
+        chats=[GROUP],
+        login="anna",
+    )
+    await seed_watch(
+        sessions, cipher, token="t2", owner=2, counters=[(12, "C")], chats=[GROUP], login="boris"
     )
     reset = datetime(2026, 11, 21, tzinfo=UTC)
     async with sessions.begin() as session:
-        paused = await PollingRepository(session).pause_credential(
-            credential, PauseReason.QUOTA, until=reset
-        )
-    async with sessions.begin() as session:
-        again = await PollingRepository(session).pause_credential(
-            credential, PauseReason.QUOTA, until=reset
-        )
+        await RequestCountRepository(session).add("anna", NOW.date(), "monitor", 4000)
 
-    assert paused == [(10, "A"), (11, "B")]
+    async def pause() -> list[tuple[int, str]]:
+        async with sessions.begin() as session:
+            return await PoolRepository(session).pause_exhausted(
+                "p1", day=NOW.date(), allowance=4000, until=reset
+            )
+
+    paused = await pause()
+    again = await pause()
+
+    assert paused == [(10, "A"), (11, "B")]  # boris's counter has budget
     assert again == []  # told once
-    assert await claim(sessions, "p1") == []
+    assert await claim(sessions, "p1") == [12]
     assert await claim(sessions, "p1", reset + timedelta(seconds=1)) == [10, 11]
 
 
@@ -117,14 +183,32 @@ async def test_a_lost_lease_keeps_the_poll_from_being_recorded(
     sessions: SessionFactory, cipher: TokenCipher
 ):
     await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
-    await claim(sessions, "p1")
-    await claim(sessions, "p2", NOW + timedelta(minutes=5))
+    [old] = await claim_jobs(sessions, "p1")
+    await expire_leases(sessions)
+    [new] = await claim_jobs(sessions, "p2")
 
     async with sessions.begin() as session:
         repo = PollingRepository(session)
-        assert await repo.lock_own(10, "p1") is None
-        assert not await repo.pause(10, "p1", PauseReason.GONE)
-        assert await repo.lock_own(10, "p2") is not None
+        assert await repo.lock_own(10, "p1", old.generation) is None
+        assert not await repo.pause(10, "p1", old.generation, PauseReason.GONE)
+        assert await repo.lock_own(10, "p2", new.generation) is not None
+
+
+async def test_a_claim_of_the_same_owner_but_an_older_generation_commits_nothing(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
+    [old] = await claim_jobs(sessions, "p1")
+    await expire_leases(sessions)
+    [new] = await claim_jobs(sessions, "p1")  # e.g. the same process, before it tracked polls
+
+    async with sessions.begin() as session:
+        repo = PollingRepository(session)
+        assert not await repo.reschedule(
+            10, "p1", old.generation, next_poll_at=NOW, failures=0, polled=Polled(NOW, hot=True)
+        )
+        assert await repo.lock_own(10, "p1", old.generation) is None
+        assert await repo.lock_own(10, "p1", new.generation) is not None
 
 
 async def test_the_snapshot_keeps_when_an_uploading_was_first_seen(
@@ -246,40 +330,6 @@ async def test_a_migrated_group_keeps_its_pending_messages_and_subscriptions(
     async with sessions.begin() as session:
         subscribers = await SubscriptionRepository(session).subscribers(10)
     assert [s.chat_id for s in subscribers] == [-1009]
-
-
-async def test_request_counts_of_two_processes_add_up_without_double_counting(
-    sessions: SessionFactory,
-):
-    day = date(2026, 11, 20)
-    first, second = RequestLedger(), RequestLedger()
-    syncs = [LedgerSync(sessions, ledger, today=lambda: day) for ledger in (first, second)]
-    for _ in range(5):
-        first.record("fp", day)
-    for _ in range(3):
-        second.record("fp", day)
-
-    for _ in range(2):
-        for sync in syncs:
-            await sync.sync()
-    first.record("fp", day)
-    await syncs[0].sync()
-
-    async with sessions.begin() as session:
-        assert await RequestCountRepository(session).load(day) == [("fp", day, 9)]
-    assert first.used("fp", day) == 9
-    assert second.used("fp", day) == 8  # until its next sync
-
-
-async def test_a_restarted_process_starts_from_the_days_stored_count(sessions: SessionFactory):
-    day = date(2026, 11, 20)
-    async with sessions.begin() as session:
-        await RequestCountRepository(session).add([("fp", day, 120)])
-    ledger = RequestLedger()
-
-    await LedgerSync(sessions, ledger, today=lambda: day).sync()
-
-    assert ledger.used("fp", day) == 120
 
 
 async def test_counter_rows_read_back(sessions: SessionFactory, cipher: TokenCipher):

@@ -9,15 +9,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram import Bot
 
+from bot import access
 from bot.crypto import TokenCipher
 from bot.domain import Change, ChangeKind, PauseReason, Uploading
 from bot.monitor.notify import queue_changes
 from bot.monitor.pausing import pause_counter, pause_for_quota
 from bot.monitor.sender import Sender
 from bot.ratewindow import RateWindow
+from bot.storage.credentials import CredentialRepository
 from bot.storage.db import SessionFactory
+from bot.storage.models import Credential
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository
+from bot.storage.quota import RequestCountRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from fakes.telegram import FakeTelegram
 from tests.monitor_harness import BOT_TOKEN, FakeClock
@@ -205,17 +209,32 @@ async def test_account_notices_reach_every_subscription_in_its_topic_whatever_it
         sessions, cipher, [FORUM], thread_id=CALLS, hears="failures", silent=True
     )
     async with sessions.begin() as session:
-        if notice == "quota":
-            until = START + timedelta(hours=12)
-            told = await pause_for_quota(
-                session, credential_id, until=until, resets_at=until, now=START
+        if notice == "quota":  # the only login that can poll it spent its share
+            credential = await CredentialRepository(session).get(credential_id)
+            assert credential is not None
+            await RequestCountRepository(session).add(
+                credential.quota_key, START.date(), "monitor", 10
+            )
+            _, told = await pause_for_quota(
+                session,
+                "p",
+                day=START.date(),
+                allowance=10,
+                until=START + timedelta(hours=12),
+                now=START,
             )
         else:
             [job] = await PollingRepository(session).claim(
-                "p", now=START, lease_until=START + timedelta(minutes=1), limit=1
+                "p", now=START, lease_seconds=60, limit=1, day=START.date()
             )
             told = await pause_counter(
-                session, job.counter_id, "Shop", PauseReason.GONE, owner="p", now=START
+                session,
+                job.counter_id,
+                "Shop",
+                PauseReason.GONE,
+                owner="p",
+                generation=job.generation,
+                now=START,
             )
     assert told == 1
     await send_all(sessions, bot)
@@ -224,3 +243,38 @@ async def test_account_notices_reach_every_subscription_in_its_topic_whatever_it
     assert message["message_thread_id"] == CALLS
     assert message["disable_notification"] is True
     assert ("quota" if notice == "quota" else "no longer exists") in message["text"]
+
+
+LINK_NOTICES = {
+    "revoked": "stopped working",
+    "unreadable": "can't read",
+    "access": "lost access",
+    "deleted": "deleted",
+}
+
+
+@pytest.mark.parametrize("notice", list(LINK_NOTICES))
+async def test_notices_about_links_reach_each_subscription_in_its_topic(
+    sessions: SessionFactory, cipher: TokenCipher, bot: Bot, telegram: FakeTelegram, notice: str
+):
+    credential_id = await subscribe(
+        sessions, cipher, [FORUM], thread_id=CALLS, hears="failures", silent=True
+    )
+    async with sessions.begin() as session:
+        if notice == "revoked":
+            told = await access.revoke(session, credential_id, START)
+        elif notice == "unreadable":
+            told = await access.unreadable(session, credential_id, START)
+        elif notice == "access":
+            told = await access.lose_access(session, credential_id, SHOP, START)
+        else:
+            credential = await session.get(Credential, credential_id)
+            assert credential is not None
+            told = await access.forget(session, credential, "Anna", START)
+    assert told == (1 if notice == "deleted" else 2)  # the chat, and the owner in private
+    await send_all(sessions, bot)
+
+    [message] = telegram.sent(FORUM.id)
+    assert message["message_thread_id"] == CALLS
+    assert message["disable_notification"] is True
+    assert LINK_NOTICES[notice] in message["text"]

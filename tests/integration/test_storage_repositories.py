@@ -26,7 +26,7 @@ async def seed_link(sessions: SessionFactory, cipher: TokenCipher, chat_id: int 
         await ChatRepository(session).touch(chat_id, "group", "Team")
         credential = await CredentialRepository(session, cipher).save(7, TOKEN, "fp", "login")
         counters = CounterRepository(session)
-        await counters.remember(CounterInfo(42, "Shop", "shop.example"), credential.id)
+        await counters.remember(CounterInfo(42, "Shop", "shop.example"))
         await counters.link(chat_id, 42, 7, credential.id)
         await SubscriptionRepository(session).subscribe(chat_id, 42)
         return credential.id
@@ -109,11 +109,27 @@ async def test_unlinking_removes_the_subscription_and_hides_the_counter(
 async def test_request_counts_add_up_across_processes(sessions: SessionFactory) -> None:
     day = date(2026, 11, 27)
     async with sessions.begin() as session:
-        await RequestCountRepository(session).add([("fp", day, 10), ("other", day, 0)])
+        await RequestCountRepository(session).add("anna", day, "monitor", 10)
     async with sessions.begin() as session:
-        await RequestCountRepository(session).add([("fp", day, 5)])
+        await RequestCountRepository(session).add("anna", day, "monitor", 5)
     async with sessions.begin() as session:
-        assert await RequestCountRepository(session).load(day) == [("fp", day, 15)]
+        counts = RequestCountRepository(session)
+        assert await counts.used(["anna", "boris"], day, "monitor") == {"anna": 15}
+        assert await counts.used(["anna"], day, "command") == {}
+
+
+async def test_concurrent_takes_never_count_past_the_limit(sessions: SessionFactory) -> None:
+    day = date(2026, 11, 27)
+
+    async def take() -> bool:
+        async with sessions.begin() as session:
+            return await RequestCountRepository(session).take("anna", day, "monitor", 7)
+
+    taken = await asyncio.gather(*(take() for _ in range(20)))
+    assert sum(taken) == 7
+    async with sessions.begin() as session:
+        assert await RequestCountRepository(session).used(["anna"], day, "monitor") == {"anna": 7}
+        assert not await RequestCountRepository(session).take("anna", day, "monitor", 0)
 
 
 async def test_two_first_messages_of_a_new_chat_at_once_both_succeed(
@@ -142,7 +158,7 @@ async def test_a_double_tapped_link_and_subscribe_succeed_once(
     async def link_and_subscribe() -> tuple[bool, bool]:
         async with sessions.begin() as session:
             counters = CounterRepository(session)
-            await counters.remember(CounterInfo(42, "Shop", "shop.example"), credential_id)
+            await counters.remember(CounterInfo(42, "Shop", "shop.example"))
             linked = await counters.link(-1010, 42, 7, credential_id)
             subscribed = await SubscriptionRepository(session).subscribe(-1010, 42)
             return linked, subscribed

@@ -95,10 +95,13 @@ def test_the_pager_hides_the_arrows_that_lead_nowhere() -> None:
         assert markup is not None
         return [button.text for button in markup.inline_keyboard[0]]
 
-    assert labels(0) == ["1/3", "▶"]
-    assert labels(1) == ["◀", "2/3", "▶"]
-    assert labels(2) == ["◀", "3/3"]
-    assert uploadings_pager(101, paginate(list(range(10)), 0)) is None
+    assert labels(0) == ["1/3", "▶", "↻"]
+    assert labels(1) == ["◀", "2/3", "▶", "↻"]
+    assert labels(2) == ["◀", "3/3", "↻"]
+    single = uploadings_pager(101, paginate(list(range(10)), 0))
+    assert [[(b.text, b.callback_data) for b in row] for row in single.inline_keyboard] == [
+        [("↻", "rf:101:0")]
+    ]
 
 
 def test_token_counters_are_buttons_that_link_them_with_paging() -> None:

@@ -16,11 +16,10 @@ from bot.texts.render import (
     counter_button,
     counter_label,
     render_counters,
-    render_subscribed,
-    render_subscriptions,
     render_uploading,
     render_uploadings,
 )
+from bot.texts.render_subscriptions import render_subscribed, render_subscriptions
 from bot.views import (
     PAGE_SIZE,
     CounterView,

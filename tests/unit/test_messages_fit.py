@@ -20,7 +20,15 @@ from bot.texts.markup import (
     telegram_length,
     truncate,
 )
-from bot.texts.notifications import render_quota, render_token_chat, render_token_deleted
+from bot.texts.notifications import (
+    render_access_owner,
+    render_link_denied,
+    render_links_resumed,
+    render_quota,
+    render_token_chat,
+    render_token_chat_unreadable,
+    render_token_deleted,
+)
 from bot.texts.render import render_uploading
 from bot.views import CounterView, UploadingView
 from fakes.telegram_html import parse_html
@@ -43,8 +51,12 @@ def assert_fits(messages: list[str]) -> None:
         lambda lang: render_token_chat(lang, COUNTERS),
         lambda lang: render_quota(lang, COUNTERS, RESETS),
         lambda lang: render_token_deleted(lang, "Anna", [cid for cid, _ in COUNTERS] * 10),
+        lambda lang: render_token_chat_unreadable(lang, COUNTERS),
+        lambda lang: render_link_denied(lang, COUNTERS),
+        lambda lang: render_access_owner(lang, "anna", COUNTERS),
+        lambda lang: render_links_resumed(lang, COUNTERS),
     ],
-    ids=["revoked", "quota", "deleted"],
+    ids=["revoked", "quota", "deleted", "unreadable", "denied", "denied-owner", "resumed"],
 )
 def test_notices_listing_many_counters_are_split_and_name_every_counter(lang, render) -> None:
     messages = render(lang)

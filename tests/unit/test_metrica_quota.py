@@ -1,13 +1,15 @@
-"""Token fingerprints, the request ledger and the request limiter."""
+"""Token fingerprints, quota keys, allowances, the in-memory gate and the request limiter."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.metrica.quota import RequestLedger, RequestLimiter, token_fingerprint
+from bot.metrica import AllowanceSpent, Unavailable
+from bot.metrica.gate import Allowance, Caller, MemoryGate, RequestKind
+from bot.metrica.quota import RequestLimiter, quota_key, token_fingerprint
 
 DAY = date(2024, 5, 17)
 NEXT_DAY = date(2024, 5, 18)
@@ -46,55 +48,55 @@ def test_different_tokens_have_different_fingerprints_that_do_not_contain_them()
     assert token_fingerprint("abc") == "ba7816bf8f01cfea414140de5dae2223"
 
 
-# --- the ledger -------------------------------------------------------------------------------
+# --- quota keys, allowances and the in-memory gate --------------------------------------------
 
 
-def test_the_ledger_counts_per_token_and_per_day():
-    ledger = RequestLedger()
+def test_a_login_is_the_quota_key_else_the_tokens_fingerprint():
+    assert quota_key("Anna.Petrova", "f" * 32) == "anna.petrova"
+    assert quota_key(None, "f" * 32) == "fp:" + "f" * 32
+    assert quota_key("", "abc") == "fp:abc"
+
+
+def test_the_allowance_splits_the_day_between_the_monitor_and_commands():
+    allowance = Allowance(5000, 0.8)
+    assert (allowance.monitor, allowance.command) == (4000, 1000)
+    assert allowance.limit(RequestKind.MONITOR) == 4000
+    assert Allowance(10, 1.0).command == 0
+    assert Allowance(3, 0.5).monitor == 1  # rounded down: never over the share
+
+
+async def test_the_gate_refuses_a_kind_past_its_limit_without_touching_the_other():
+    gate = MemoryGate(Allowance(5, 0.6))
+    monitor, command = Caller("anna", RequestKind.MONITOR), Caller("anna", RequestKind.COMMAND)
     for _ in range(3):
-        ledger.record("a", DAY)
-    ledger.record("a", NEXT_DAY)
-    ledger.record("b", DAY)
-    assert (ledger.used("a", DAY), ledger.used("a", NEXT_DAY), ledger.used("b", DAY)) == (3, 1, 1)
-    assert ledger.used("c", DAY) == 0
+        await gate.release(await gate.acquire(monitor, DAY))
+    with pytest.raises(AllowanceSpent) as refused:
+        await gate.acquire(monitor, DAY)
+    assert refused.value.daily
+    assert refused.value.resets_at == datetime(2024, 5, 18, tzinfo=UTC)
+    await gate.release(await gate.acquire(command, DAY))
+    assert (gate.used("anna", DAY), gate.used("anna", DAY, RequestKind.COMMAND)) == (3, 1)
+    await gate.release(await gate.acquire(monitor, NEXT_DAY))  # a new day, a new allowance
 
 
-def test_drain_dirty_returns_changed_entries_with_their_full_count_once():
-    ledger = RequestLedger()
-    ledger.record("a", DAY)
-    ledger.record("a", DAY)
-    ledger.record("b", DAY)
-    assert ledger.drain_dirty() == [("a", DAY, 2), ("b", DAY, 1)]
-    assert ledger.drain_dirty() == []
-    ledger.record("a", DAY)
-    assert ledger.drain_dirty() == [("a", DAY, 3)]
+async def test_the_gate_keeps_three_in_flight_per_login_and_forgets_idle_logins():
+    gate = MemoryGate(Allowance(100, 0.8))
+    caller = Caller("anna", RequestKind.MONITOR)
+    tickets = [await gate.acquire(caller, DAY) for _ in range(3)]
+    with pytest.raises(Unavailable):
+        await gate.acquire(caller, DAY)
+    await gate.release(await gate.acquire(Caller("boris", RequestKind.MONITOR), DAY))
+    for ticket in tickets:
+        await gate.release(ticket)
+    assert gate.in_flight == {}
 
 
-def test_load_restores_counts_after_a_restart():
-    ledger = RequestLedger()
-    ledger.load([("a", DAY, 4000), ("b", NEXT_DAY, 7)])
-    assert (ledger.used("a", DAY), ledger.used("b", NEXT_DAY)) == (4000, 7)
-    assert ledger.drain_dirty() == []
-
-
-def test_a_late_load_never_lowers_a_count():
-    ledger = RequestLedger()
-    for _ in range(5):
-        ledger.record("a", DAY)
-    ledger.load([("a", DAY, 2), ("b", DAY, 9)])
-    assert (ledger.used("a", DAY), ledger.used("b", DAY)) == (5, 9)
-    ledger.load([("a", DAY, 8)])
-    assert ledger.used("a", DAY) == 8
-    assert ledger.drain_dirty() == [("a", DAY, 8)]
-
-
-def test_forget_before_drops_only_older_days():
-    ledger = RequestLedger()
-    ledger.record("a", DAY)
-    ledger.record("a", NEXT_DAY)
-    ledger.forget_before(NEXT_DAY)
-    assert (ledger.used("a", DAY), ledger.used("a", NEXT_DAY)) == (0, 1)
-    assert ledger.drain_dirty() == [("a", NEXT_DAY, 1)]
+async def test_metricas_daily_refusal_spends_both_allowances_of_the_login():
+    gate = MemoryGate(Allowance(100, 0.8))
+    await gate.spent("anna", DAY)
+    for kind in RequestKind:
+        with pytest.raises(AllowanceSpent):
+            await gate.acquire(Caller("anna", kind), DAY)
 
 
 # --- the limiter ------------------------------------------------------------------------------
@@ -166,3 +168,24 @@ async def test_a_burst_is_paced_to_the_per_second_cap():
 def test_limits_must_be_positive(per_token, per_second):
     with pytest.raises(ValueError, match="positive"):
         RequestLimiter(per_token=per_token, per_second=per_second)
+
+
+async def test_a_key_is_forgotten_once_nobody_uses_or_awaits_it():
+    limiter = RequestLimiter(per_token=1)
+    for number in range(1000):
+        async with limiter.slot(f"junk-{number}"):
+            assert limiter.tracked() == 1
+    assert limiter.tracked() == 0
+    gate = asyncio.Event()
+
+    async def hold() -> None:
+        async with limiter.slot("a"):
+            await gate.wait()
+
+    tasks = [asyncio.create_task(hold()) for _ in range(3)]  # one runs, two wait
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert limiter.tracked() == 1
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert limiter.tracked() == 0
