@@ -54,10 +54,15 @@ def draw_chart(days: Sequence[Day], labels: ChartLabels) -> bytes:
     _outcomes(top, positions, days, labels)
     _rows(bottom, positions, days, labels)
     _day_ticks(bottom, days, labels.day_axis)
-    figure.suptitle(labels.title)
+    figure.suptitle(literal(labels.title))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def literal(text: str) -> str:
+    """Text matplotlib shows as it is: a pair of '$' would start a formula otherwise."""
+    return text.replace("$", r"\$")
 
 
 def _outcomes(axes: Axes, x: list[int], days: Sequence[Day], labels: ChartLabels) -> None:

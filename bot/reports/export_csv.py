@@ -26,7 +26,6 @@ FIELDS: tuple[str, ...] = (
     "dynamic_calls_quantity",
 )
 BOM = "\ufeff"
-MIME_TYPE = "text/csv"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
