@@ -392,8 +392,8 @@ MESSAGES: dict[str, str] = {
     ),
     "chart_caption_title": "📊 {counter}, {first} – {last} UTC ({days} d.)",
     "chart_caption_uploadings": (
-        "Uploadings: <b>{uploadings}</b>: ✅ {processed} processed, "
-        "❌ {failed} linkage failure, ⏳ {unfinished} unfinished"
+        "Uploadings: <b>{uploadings}</b> (✅ {processed} processed, "
+        "❌ {failed} linkage failure, ⏳ {unfinished} unfinished)"
     ),
     "chart_caption_rows": "Rows: <b>{valid}</b> of {total} valid ({share})",
     "chart_caption_linked": "Linked: {processed} of {finished} finished ({share})",

@@ -411,8 +411,8 @@ MESSAGES: dict[str, str] = {
     ),
     "chart_caption_title": "📊 {counter}, {first} – {last} UTC ({days} дн.)",
     "chart_caption_uploadings": (
-        "Загрузок: <b>{uploadings}</b>: ✅ обработано {processed}, "
-        "❌ ошибок связывания {failed}, ⏳ не завершено {unfinished}"
+        "Загрузок: <b>{uploadings}</b> (✅ обработано {processed}, "
+        "❌ ошибок связывания {failed}, ⏳ не завершено {unfinished})"
     ),
     "chart_caption_rows": "Строк: <b>{valid}</b> из {total} прошли проверку ({share})",
     "chart_caption_linked": "Связано: {processed} из {finished} завершённых ({share})",
