@@ -1,26 +1,29 @@
 """The chart as a PNG: uploadings by outcome per day above, rows valid vs. sent below.
 
-Drawn on matplotlib's Agg canvas through `Figure` (no pyplot): no global figure state, no GUI
-backend, so a worker thread may draw while the event loop goes on. Drawing takes a few hundred
-milliseconds of CPU: call `draw_chart` with `asyncio.to_thread`, never on the event loop.
+Drawn on matplotlib's Agg canvas through `Figure` (no pyplot, no GUI backend), so a worker
+thread may draw while the event loop goes on: call `draw_chart` with `asyncio.to_thread`, never
+on the event loop (it takes a few hundred milliseconds of CPU). matplotlib is imported on the
+first chart, so processes that never draw never load it; matplotlib does not promise thread
+safety even for separate figures, so one chart is drawn at a time.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.reports.daily import Day
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 SIZE_INCHES = (10.0, 6.5)
 DPI = 100
 MAX_TICKS = 12
+_ONE_AT_A_TIME = threading.Lock()
 COLORS = {
     "processed": "#2e7d32",
     "failed": "#c62828",
@@ -47,6 +50,15 @@ class ChartLabels:
 
 def draw_chart(days: Sequence[Day], labels: ChartLabels) -> bytes:
     """The PNG of the days (oldest first), with the labels given."""
+    with _ONE_AT_A_TIME:
+        return _draw(days, labels)
+
+
+def _draw(days: Sequence[Day], labels: ChartLabels) -> bytes:
+    # Imported on the first chart: processes that never draw (workers) never load matplotlib.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, sharex=True)
@@ -75,9 +87,7 @@ def _outcomes(axes: Axes, x: list[int], days: Sequence[Day], labels: ChartLabels
     axes.bar(x, failed, bottom=processed, color=COLORS["failed"], label=labels.failed)
     axes.bar(x, unfinished, bottom=below, color=COLORS["unfinished"], label=labels.unfinished)
     axes.set_ylabel(labels.uploadings_axis)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
-    axes.grid(axis="y", alpha=0.3)
+    _finish(axes)
 
 
 def _rows(axes: Axes, x: list[int], days: Sequence[Day], labels: ChartLabels) -> None:
@@ -87,9 +97,7 @@ def _rows(axes: Axes, x: list[int], days: Sequence[Day], labels: ChartLabels) ->
     axes.bar(x, total, width=0.8, color=COLORS["rows_total"], label=labels.rows_total)
     axes.bar(x, valid, width=0.45, color=COLORS["rows_valid"], label=labels.rows_valid)
     axes.set_ylabel(labels.rows_axis)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
-    axes.grid(axis="y", alpha=0.3)
+    _finish(axes)
 
 
 def _day_ticks(axes: Axes, days: Sequence[Day], title: str) -> None:
@@ -99,3 +107,12 @@ def _day_ticks(axes: Axes, days: Sequence[Day], title: str) -> None:
     axes.set_xticks(shown, [days[i].day.strftime("%m-%d") for i in shown])
     axes.set_xlim(-0.6, len(days) - 0.4)
     axes.set_xlabel(title)
+
+
+def _finish(axes: Axes) -> None:
+    """Whole numbers on the value axis, the legend beside the plot, a light grid."""
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    axes.grid(axis="y", alpha=0.3)

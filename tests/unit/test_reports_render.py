@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -125,3 +127,11 @@ def test_the_chart_is_a_png_even_for_a_name_with_dollars_and_a_whole_year() -> N
     assert png.startswith(PNG)
     assert len(png) > 10_000
     assert literal("$5 $") == r"\$5 \$"
+
+
+def test_the_bot_loads_matplotlib_only_when_it_draws() -> None:
+    code = "import sys, bot.app, bot.telegram.handlers; print('matplotlib' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert loaded.stdout.strip() == "False"
