@@ -19,10 +19,15 @@ COPY alembic.ini ./
 COPY migrations ./migrations
 COPY bot ./bot
 
+# matplotlib (/chart) keeps its font cache in MPLCONFIGDIR, which must be writable by the bot:
+# elsewhere it falls back to a fresh temporary directory and rebuilds the cache every start.
+ENV MPLCONFIGDIR=/var/cache/matplotlib
 RUN useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin bot \
-    && mkdir -p /data \
-    && chown bot:bot /data
+    && mkdir -p /data "$MPLCONFIGDIR" \
+    && chown bot:bot /data "$MPLCONFIGDIR"
 USER bot
+# Build the font cache now, as the bot's user, so the first /chart is not seconds slower.
+RUN python -c "import matplotlib.font_manager as fm; fm.findfont('DejaVu Sans')"
 
 # The SQLite file (bot.sqlite3) and the generated key (secret.key) live here.
 VOLUME ["/data"]

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from bot.domain import Counter, Hears, Uploading
+from bot.reports.daily import Day, Period, Summary
 
 PAGE_SIZE = 10
 T = TypeVar("T")
@@ -132,3 +133,27 @@ class Subscribed:
 
     now: SubscriptionView
     before: SubscriptionView | None  # None: it is new
+
+
+@dataclass(frozen=True, slots=True)
+class ExportView:
+    """/export: the CSV document of a counter's uploadings, as of when they were fetched."""
+
+    counter: CounterView
+    content: bytes
+    file_name: str
+    count: int
+    as_of: datetime | None = None
+    note: ListNote | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    """/chart: a counter's uploadings over a period, day by day, with the totals."""
+
+    counter: CounterView
+    period: Period
+    days: tuple[Day, ...]
+    summary: Summary
+    as_of: datetime | None = None
+    note: ListNote | None = None

@@ -16,6 +16,7 @@ from bot.errors import AdminsOnly, ServiceError
 from bot.services.lists import REFUSED
 from bot.telegram import (
     commands_counters,
+    commands_reports,
     commands_subscriptions,
     commands_token,
     commands_uploadings,
@@ -44,6 +45,7 @@ async def _nothing(inv: Invocation, button: Noop) -> None:
 _ACTIONS: ButtonActions = {
     **commands_uploadings.BUTTONS,
     **commands_counters.BUTTONS,
+    **commands_reports.BUTTONS,
     **commands_subscriptions.BUTTONS,
     **commands_token.BUTTONS,
     Noop: _nothing,

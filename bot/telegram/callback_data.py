@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.domain import Hears
 from bot.payloads import DETAILS_KIND, details_payload
+from bot.reports.daily import MAX_DAYS
 from bot.telegram.parsing import CALLBACK_LIMIT, MAX_ID
 
 MAX_PAGE = 100_000
@@ -137,6 +138,21 @@ class TokenCountersPage:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportCounter:
+    """/export of the counter picked."""
+
+    counter_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChartCounter:
+    """/chart of the counter picked, over `days` days."""
+
+    counter_id: int
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Noop:
     """A label button (such as the page number) that does nothing."""
 
@@ -154,6 +170,8 @@ Button = (
     | SubscriptionHears
     | SubscriptionSilence
     | TokenCountersPage
+    | ExportCounter
+    | ChartCounter
     | Noop
 )
 CHANGING: tuple[type, ...] = (
@@ -185,6 +203,7 @@ _CHOICES: dict[type, dict[str, int]] = {
     SubscriptionHears: {"hears": len(HEARS_ORDER)},
     SubscriptionSilence: {"silent": 2},
     SubscribeWith: {"hears": len(HEARS_ORDER) + 1, "silent": 3},
+    ChartCounter: {"days": MAX_DAYS + 1},
 }
 """The small numbers a button carries: each below its bound."""
 
@@ -200,10 +219,12 @@ def encode(button: Button) -> str:
             data = f"ud:{counter_id}:{uploading_id}"
         case Details(counter_id, uploading_id):
             data = details_payload(counter_id, uploading_id)
-        case UploadingRefresh(counter_id, uploading_id):
-            data = f"ur:{counter_id}:{uploading_id}"
-        case LinkCounter(counter_id):
-            data = f"ln:{counter_id}"
+        case UploadingRefresh(counter_id, second) | ChartCounter(counter_id, second):
+            kind = "ur" if isinstance(button, UploadingRefresh) else "ch"
+            data = f"{kind}:{counter_id}:{second}"
+        case LinkCounter(counter_id) | ExportCounter(counter_id):
+            kind = "ln" if isinstance(button, LinkCounter) else "ex"
+            data = f"{kind}:{counter_id}"
         case Subscribe(counter_id, chat_id) | Unsubscribe(counter_id, chat_id):
             kind = "sb" if isinstance(button, Subscribe) else "us"
             data = f"{kind}:{counter_id}" + ("" if chat_id is None else f":{-chat_id}")
@@ -245,7 +266,8 @@ def _in_range(button: Button) -> bool:
     bounds = _CHOICES.get(type(button), {})
     choices_ok = all(0 <= getattr(button, name) < bound for name, bound in bounds.items())
     ids_ok = all(0 < value <= MAX_ID for value in ids)
-    return chat_ok and choices_ok and ids_ok and 0 <= page <= MAX_PAGE
+    days_ok = getattr(button, "days", 1) >= 1
+    return chat_ok and choices_ok and ids_ok and days_ok and 0 <= page <= MAX_PAGE
 
 
 def _managed(kind: type[Subscribe | Unsubscribe]) -> Callable[..., Button]:
@@ -277,5 +299,7 @@ _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "sf": ((2, 3), _setting(SubscriptionHears)),
     "ss": ((2, 3), _setting(SubscriptionSilence)),
     "tp": ((1,), TokenCountersPage),
+    "ex": ((1,), ExportCounter),
+    "ch": ((2,), ChartCounter),
     "nop": ((0,), Noop),
 }

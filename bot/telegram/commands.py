@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatAction
 
 from bot import metrics
 from bot.errors import AdminsOnly, ServiceError
 from bot.telegram import (
     commands_counters,
     commands_info,
+    commands_reports,
     commands_subscriptions,
     commands_token,
     commands_uploadings,
@@ -60,6 +62,7 @@ class Command:
     in_group_menu: bool = True
     slow: bool = False  # its reply waits for Metrica: "typing" is shown meanwhile
     secret_args: bool = False  # the arguments are a secret: hidden before anything else runs
+    action: ChatAction = ChatAction.TYPING  # what a slow command shows meanwhile
 
     @property
     def callback(self) -> Callback:
@@ -86,6 +89,16 @@ COMMANDS: tuple[Command, ...] = (
     Command("counters", commands_counters.counters, None),
     Command("uploadings", commands_uploadings.uploadings, "usage_uploadings", slow=True),
     Command("uploading", commands_uploadings.uploading, "usage_uploading", slow=True),
+    Command(
+        "export",
+        commands_reports.export,
+        "usage_export",
+        slow=True,
+        action=ChatAction.UPLOAD_DOCUMENT,
+    ),
+    Command(
+        "chart", commands_reports.chart, "usage_chart", slow=True, action=ChatAction.UPLOAD_PHOTO
+    ),
     Command("subscribe", commands_subscriptions.subscribe, "usage_subscribe", who=Who.ADMINS),
     Command("subscriptions", commands_subscriptions.subscriptions, None),
     Command("unsubscribe", commands_subscriptions.unsubscribe, "usage_unsubscribe", who=Who.ADMINS),
@@ -131,7 +144,7 @@ def _callback(command: Command) -> Callback:
             if command.who is Who.ADMINS and not await sender_is_admin(update, context.bot):
                 raise AdminsOnly
             if command.slow and (command.where is Where.ANYWHERE or inv.chat.is_private):
-                inv.start_typing()
+                inv.start_typing(command.action)
             await command.body(inv)
         except ArgumentError:
             await inv.reply(inv.text(command.usage) if command.usage else help_text(inv))

@@ -24,7 +24,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
 from bot.container import Services
@@ -122,11 +122,12 @@ class Invocation:
         thread_id = topic_thread(self.update)
         return Topic(thread_id, topic_name(self.update) if thread_id is not None else None)
 
-    def start_typing(self) -> None:
-        """Show "typing" while the work goes on; it never holds the work up (see `typed`)."""
+    def start_typing(self, action: ChatAction = ChatAction.TYPING) -> None:
+        """Show "typing" (or `action`) while the work goes on; it never holds the work up."""
         chat = self.update.effective_chat
         if chat is not None and self._typing is None:
-            self._typing = asyncio.create_task(send_typing(chat, topic_thread(self.update)))
+            thread_id = topic_thread(self.update)
+            self._typing = asyncio.create_task(send_typing(chat, thread_id, action))
 
     async def typed(self) -> None:
         """Wait for the "typing" action, so it never arrives after the answer."""
@@ -229,12 +230,10 @@ async def reply(
 
     Buttons go on the last part.
     """
-    chat, message = update.effective_chat, update.effective_message
+    chat = update.effective_chat
     if chat is None:
         return None
-    quote = None
-    if chat.type != Chat.PRIVATE and message is not None and update.callback_query is None:
-        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    quote = quote_of(update)
     thread_id = topic_thread(update)
     parts = split_message(text)
     sent: Message | None = None
@@ -252,3 +251,13 @@ async def reply(
             )
         )
     return sent
+
+
+def quote_of(update: Update) -> ReplyParameters | None:
+    """In groups an answer to a command quotes it (a button's answer quotes nothing)."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or chat.type == Chat.PRIVATE or message is None:
+        return None
+    if update.callback_query is not None:
+        return None
+    return ReplyParameters(message.message_id, allow_sending_without_reply=True)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.domain import Hears
+from bot.reports.daily import DEFAULT_DAYS, MAX_DAYS
 
 MAX_ID = 2**63 - 1
 CALLBACK_LIMIT = 64
@@ -15,6 +16,7 @@ SILENCE_WORDS = {"silent": True, "loud": False}  # `loud` undoes `silent`
 ChatTarget = int | str  # a -100… chat id, or '@username'
 
 _DIGITS = re.compile(r"\d{1,19}")
+_NUMBER = re.compile(r"[+-]?[0-9]{1,19}")
 _USERNAME = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{3,31})")
 _TME_LINK = re.compile(r"(?:https?://)?t(?:elegram)?\.me/([A-Za-z][A-Za-z0-9_]{3,31})/?")
 _CHAT_ID = re.compile(r"-\d{1,19}")
@@ -123,6 +125,55 @@ def parse_uploading_args(args: list[str]) -> UploadingArgs:
         case [int(uploading_id), int(counter_id)]:
             return UploadingArgs(uploading_id, counter_id)
     raise ArgumentError("one or two positive ids")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartArgs:
+    """`[counter_id] [days]`."""
+
+    counter_id: int | None
+    days: int
+
+
+class DaysOutOfRange(ArgumentError):
+    """/chart was given a number of days outside 1..MAX_DAYS."""
+
+    def __init__(self, days: str) -> None:
+        super().__init__(days)
+        self.days = days
+
+
+def parse_chart_args(args: list[str]) -> ChartArgs:
+    """`[counter_id] [days]`: a lone number up to MAX_DAYS is the days (counter ids are longer).
+
+    Metrica's counter ids have eight digits or more, so `/chart 7` can only mean a week.
+    """
+    match args:
+        case []:
+            return ChartArgs(None, DEFAULT_DAYS)
+        case [single] if _NUMBER.fullmatch(single) and int(single) <= MAX_DAYS:
+            return ChartArgs(None, _days(single))
+        case [counter]:
+            return ChartArgs(_counter(counter), DEFAULT_DAYS)
+        case [counter, days]:
+            return ChartArgs(_counter(counter), _days(days))
+    raise ArgumentError("at most a counter id and a number of days")
+
+
+def _counter(text: str) -> int:
+    counter_id = parse_positive_id(text)
+    if counter_id is None:
+        raise ArgumentError(text)
+    return counter_id
+
+
+def _days(text: str) -> int:
+    if not _NUMBER.fullmatch(text):
+        raise ArgumentError(text)
+    days = int(text)
+    if not 1 <= days <= MAX_DAYS:
+        raise DaysOutOfRange(text)
+    return days
 
 
 def looks_like_token(text: str) -> bool:

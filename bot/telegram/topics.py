@@ -39,9 +39,11 @@ def topic_name(update: Update) -> str | None:
     return str(created.name)
 
 
-async def send_typing(chat: Chat, thread_id: int | None) -> None:
-    """The "typing" chat action; a refusal only costs the hint."""
+async def send_typing(
+    chat: Chat, thread_id: int | None, action: ChatAction = ChatAction.TYPING
+) -> None:
+    """The "typing" chat action (or "sending a photo"...); a refusal only costs the hint."""
     try:
-        await chat.send_action(ChatAction.TYPING, message_thread_id=thread_id)
+        await chat.send_action(action, message_thread_id=thread_id)
     except TelegramError as exc:
         log.debug("chat %s: no typing action (%s)", chat.id, exc)

@@ -24,6 +24,11 @@ MESSAGES: dict[str, str] = {
     "help_counters": "{counters_cmd}: linked counters",
     "help_uploadings": "{uploadings_cmd} <code>[counter]</code>: call uploadings, newest first",
     "help_uploading": "{uploading_cmd} <code>&lt;id&gt; [counter]</code>: one uploading in full",
+    "help_export": "{export_cmd} <code>[counter]</code>: every uploading as a CSV file",
+    "help_chart": (
+        "{chart_cmd} <code>[counter] [days]</code>: a chart of uploadings and rows per day "
+        "(30 days unless told)"
+    ),
     "help_subscribe": (
         "{subscribe_cmd} <code>[counter] [all|final|failures] [silent] [@channel]</code>: "
         "notify about status changes (sent in a forum topic: to that topic)"
@@ -61,6 +66,11 @@ MESSAGES: dict[str, str] = {
     "usage_unlink": "Usage: {unlink_cmd} <code>&lt;counter id&gt;</code>.",
     "usage_uploadings": "Usage: {uploadings_cmd} <code>[counter id]</code>.",
     "usage_uploading": "Usage: {uploading_cmd} <code>&lt;uploading id&gt; [counter id]</code>.",
+    "usage_export": "Usage: {export_cmd} <code>[counter id]</code>.",
+    "usage_chart": (
+        "Usage: {chart_cmd} <code>[counter id] [days]</code>: days from 1 to 365, 30 when "
+        "not given (a lone number up to 365 is the days)."
+    ),
     "usage_subscribe": (
         "Usage: {subscribe_cmd} <code>[counter id] [all|final|failures] [silent|loud]</code>, "
         "in any order; from a private chat also <code>[@channel or -100… id]</code>.\n"
@@ -285,6 +295,8 @@ MESSAGES: dict[str, str] = {
     "menu_counters": "Linked counters",
     "menu_uploadings": "Call uploadings, newest first",
     "menu_uploading": "One uploading in full",
+    "menu_export": "Every uploading as a CSV file",
+    "menu_chart": "A chart of uploadings per day",
     "menu_subscribe": "Notify this chat about status changes",
     "menu_unsubscribe": "Stop notifications",
     "menu_subscriptions": "This chat's subscriptions",
@@ -358,4 +370,40 @@ MESSAGES: dict[str, str] = {
         "🚫 The token that serves counter {counter} lost access to it. I stopped checking it; "
         "link it again with a token that can see it."
     ),
+    # --- /export and /chart ---
+    "pick_export": "Export the uploadings of which counter?",
+    "pick_chart": "A chart of which counter?",
+    "chart_days_range": (
+        "⚠️ A chart covers 1 to {max} days, not <code>{days}</code>. "
+        "For example: {chart_cmd} <code>7</code> for the last week."
+    ),
+    "export_caption": "📄 Call uploadings of {counter}: {count}, newest first.",
+    "report_as_of": "🕒 as of {time} UTC",
+    "report_note_rate": (
+        "⏳ From the stored list: you reached {limit} requests to Metrica a minute."
+    ),
+    "report_note_quota": (
+        "⏳ From the stored list: today's Metrica quota is nearly spent (the rest is kept "
+        "for notifications). Fresh data after {time} UTC."
+    ),
+    "chart_empty": (
+        "📉 Counter {counter} has no call uploadings from {first} to {last} (UTC), so there is "
+        "nothing to draw. A longer period: {chart_cmd} <code>{counter_id} {max}</code>."
+    ),
+    "chart_caption_title": "📊 {counter}, {first} – {last} UTC ({days} d.)",
+    "chart_caption_uploadings": (
+        "Uploadings: <b>{uploadings}</b> (✅ {processed} processed, "
+        "❌ {failed} linkage failure, ⏳ {unfinished} unfinished)"
+    ),
+    "chart_caption_rows": "Rows: <b>{valid}</b> of {total} valid ({share})",
+    "chart_caption_linked": "Linked: {processed} of {finished} finished ({share})",
+    "chart_title": "{counter} · {first} – {last} (UTC)",
+    "chart_axis_uploadings": "uploadings",
+    "chart_axis_rows": "rows",
+    "chart_axis_day": "day (UTC)",
+    "chart_processed": "processed",
+    "chart_failed": "linkage failure",
+    "chart_unfinished": "unfinished",
+    "chart_rows_total": "rows sent",
+    "chart_rows_valid": "rows valid",
 }

@@ -25,6 +25,11 @@ MESSAGES: dict[str, str] = {
     "help_counters": "{counters_cmd}: привязанные счётчики",
     "help_uploadings": "{uploadings_cmd} <code>[счётчик]</code>: загрузки звонков, сначала новые",
     "help_uploading": "{uploading_cmd} <code>&lt;id&gt; [счётчик]</code>: одна загрузка подробно",
+    "help_export": "{export_cmd} <code>[счётчик]</code>: все загрузки файлом CSV",
+    "help_chart": (
+        "{chart_cmd} <code>[счётчик] [дней]</code>: график загрузок и строк по дням "
+        "(по умолчанию за 30 дней)"
+    ),
     "help_subscribe": (
         "{subscribe_cmd} <code>[счётчик] [all|final|failures] [silent] [@канал]</code>: "
         "уведомлять о смене статусов (из темы форума: в эту тему)"
@@ -75,6 +80,11 @@ MESSAGES: dict[str, str] = {
         "Команда из темы форума присылает уведомления в эту тему."
     ),
     "usage_unsubscribe": "Как пользоваться: {unsubscribe_cmd} <code>[номер счётчика]</code>.",
+    "usage_export": "Как пользоваться: {export_cmd} <code>[номер счётчика]</code>.",
+    "usage_chart": (
+        "Как пользоваться: {chart_cmd} <code>[номер счётчика] [дней]</code>: от 1 до 365 "
+        "дней, по умолчанию 30 (одно число до 365 означает число дней)."
+    ),
     "usage_lang": "Как пользоваться: {lang_cmd} <code>ru</code> или {lang_cmd} <code>en</code>.",
     "err_no_token": (
         "У вас ещё нет сохранённого токена Яндекса: пришлите его мне в "
@@ -298,6 +308,8 @@ MESSAGES: dict[str, str] = {
     "menu_counters": "Привязанные счётчики",
     "menu_uploadings": "Загрузки звонков, сначала новые",
     "menu_uploading": "Одна загрузка подробно",
+    "menu_export": "Все загрузки файлом CSV",
+    "menu_chart": "График загрузок по дням",
     "menu_subscribe": "Уведомлять этот чат о смене статусов",
     "menu_unsubscribe": "Больше не уведомлять",
     "menu_subscriptions": "Подписки этого чата",
@@ -377,4 +389,40 @@ MESSAGES: dict[str, str] = {
         "🚫 Токен, через который проверялся счётчик {counter}, потерял к нему доступ. "
         "Я перестал его проверять; привяжите счётчик снова токеном, у которого есть доступ."
     ),
+    # --- /export и /chart ---
+    "pick_export": "Загрузки какого счётчика выгрузить?",
+    "pick_chart": "График какого счётчика?",
+    "chart_days_range": (
+        "⚠️ График строится за период от 1 до {max} дней, а не <code>{days}</code>. "
+        "Например: {chart_cmd} <code>7</code>: за последнюю неделю."
+    ),
+    "export_caption": "📄 Загрузки звонков счётчика {counter}: {count}, сначала новые.",
+    "report_as_of": "🕒 данные на {time} UTC",
+    "report_note_rate": (
+        "⏳ Из сохранённого списка: вы сделали {limit} запросов к Метрике за минуту."
+    ),
+    "report_note_quota": (
+        "⏳ Из сохранённого списка: дневная квота Метрики почти израсходована (остаток "
+        "оставлен для уведомлений). Свежие данные после {time} UTC."
+    ),
+    "chart_empty": (
+        "📉 У счётчика {counter} нет загрузок звонков с {first} по {last} (UTC), рисовать "
+        "нечего. За период подлиннее: {chart_cmd} <code>{counter_id} {max}</code>."
+    ),
+    "chart_caption_title": "📊 {counter}, {first} – {last} UTC ({days} дн.)",
+    "chart_caption_uploadings": (
+        "Загрузок: <b>{uploadings}</b> (✅ обработано {processed}, "
+        "❌ ошибок связывания {failed}, ⏳ не завершено {unfinished})"
+    ),
+    "chart_caption_rows": "Строк: <b>{valid}</b> из {total} прошли проверку ({share})",
+    "chart_caption_linked": "Связано: {processed} из {finished} завершённых ({share})",
+    "chart_title": "{counter} · {first} – {last} (UTC)",
+    "chart_axis_uploadings": "загрузки",
+    "chart_axis_rows": "строки",
+    "chart_axis_day": "день (UTC)",
+    "chart_processed": "обработано",
+    "chart_failed": "ошибка связывания",
+    "chart_unfinished": "не завершено",
+    "chart_rows_total": "строк отправлено",
+    "chart_rows_valid": "строк прошло проверку",
 }

@@ -206,7 +206,15 @@ async def test_menus_show_members_what_they_may_use_and_admins_the_rest_in_both_
     for lang in ("ru", "en", ""):
         members = [c["command"] for c in chat.telegram.commands_for("all_group_chats", lang)]
         admins = [c["command"] for c in chat.telegram.commands_for("all_chat_administrators", lang)]
-        assert members == ["counters", "uploadings", "uploading", "subscriptions", "help"]
+        assert members == [
+            "counters",
+            "uploadings",
+            "uploading",
+            "export",
+            "chart",
+            "subscriptions",
+            "help",
+        ]
         assert set(members) < set(admins)
         assert {"link", "subscribe", "unsubscribe", "unlink", "lang"} <= set(admins)
         assert "token" not in admins

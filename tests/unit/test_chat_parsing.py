@@ -7,7 +7,9 @@ import pytest
 from bot.domain import Hears
 from bot.payloads import details_payload
 from bot.telegram.callback_data import (
+    ChartCounter,
     Details,
+    ExportCounter,
     LinkCounter,
     Noop,
     Subscribe,
@@ -195,6 +197,9 @@ BIG = MAX_ID
         SubscribeWith(101, 3, 2),
         SubscribeWith(BIG, 0, 1, -BIG),
         TokenCountersPage(3),
+        ExportCounter(BIG),
+        ChartCounter(BIG, 365),
+        ChartCounter(101, 1),
         Noop(),
     ],
 )
@@ -232,6 +237,11 @@ def test_every_button_survives_the_round_trip_in_under_64_bytes(button: object) 
         "sw:101:0:3",
         "sw:101:1",
         "sw:101:1:1:2:3",
+        "ex:0",
+        "ex:101:1",
+        "ch:101",
+        "ch:101:0",
+        "ch:101:366",
     ],
 )
 def test_callback_data_that_is_not_ours_is_refused(data: str | None) -> None:

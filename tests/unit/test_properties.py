@@ -30,6 +30,7 @@ from bot.telegram.parsing import (
     ArgumentError,
     is_token_delete,
     looks_like_token,
+    parse_chart_args,
     parse_counter_args,
     parse_uploading_args,
 )
@@ -93,7 +94,7 @@ def assert_telegram_accepts(*texts: str) -> None:
 
 @given(st.lists(WORD | st.sampled_from(["101", "-100123", "@team_news", "delete"]), max_size=4))
 def test_command_arguments_parse_or_give_the_usage(args: list[str]) -> None:
-    for parse in (parse_counter_args, parse_uploading_args):
+    for parse in (parse_counter_args, parse_uploading_args, parse_chart_args):
         try:
             parsed = parse(args)
         except ArgumentError:
