@@ -6,8 +6,15 @@ import os
 
 # Settings the developer's shell might set; the test or benchmark decides them all.
 _OWN_PREFIXES = (
-    "TELEGRAM_", "METRICA_", "WEBHOOK_", "BOT_", "DATABASE_", "TEST_BOT_", "LOGIN_",
-    "YANDEX_", "OAUTH_",
+    "TELEGRAM_",
+    "METRICA_",
+    "WEBHOOK_",
+    "BOT_",
+    "DATABASE_",
+    "TEST_BOT_",
+    "LOGIN_",
+    "YANDEX_",
+    "OAUTH_",
 )
 _OWN_NAMES = {
     "DATA_DIR",
