@@ -137,6 +137,11 @@ class TokenCountersPage:
 
 
 @dataclass(frozen=True, slots=True)
+class LoginAgain:
+    """Start /login anew (on the message of a login that ended without a token)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Noop:
     """A label button (such as the page number) that does nothing."""
 
@@ -154,6 +159,7 @@ Button = (
     | SubscriptionHears
     | SubscriptionSilence
     | TokenCountersPage
+    | LoginAgain
     | Noop
 )
 CHANGING: tuple[type, ...] = (
@@ -189,7 +195,7 @@ _CHOICES: dict[type, dict[str, int]] = {
 """The small numbers a button carries: each below its bound."""
 
 
-def encode(button: Button) -> str:
+def encode(button: Button) -> str:  # noqa: PLR0912 - one case per kind of button
     """The callback_data string for a button."""
     match button:
         case UploadingsPage(counter_id, page):
@@ -216,6 +222,8 @@ def encode(button: Button) -> str:
             data = f"sw:{counter_id}:{hears}:{silent}" + ("" if chat_id is None else f":{-chat_id}")
         case TokenCountersPage(page):
             data = f"tp:{page}"
+        case LoginAgain():
+            data = "lgn"
         case Noop():
             data = "nop"
     if len(data.encode()) > CALLBACK_LIMIT:
@@ -277,5 +285,6 @@ _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "sf": ((2, 3), _setting(SubscriptionHears)),
     "ss": ((2, 3), _setting(SubscriptionSilence)),
     "tp": ((1,), TokenCountersPage),
+    "lgn": ((0,), LoginAgain),
     "nop": ((0,), Noop),
 }
