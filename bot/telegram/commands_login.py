@@ -117,9 +117,11 @@ def render_ended(ended: Ended, bot_username: str) -> tuple[Html, InlineKeyboardM
     names = command_names(None, bot_username)
     if isinstance(outcome, Connected):
         page = paginate(outcome.counters, 0)
-        lines = [t(lang, "login_connected", login=outcome.login or "?")]
+        lines = [t(lang, "login_connected", login=outcome.login or "?", **names)]
         if outcome.missing_scopes:
-            lines.append(t(lang, "login_missing_scopes", scopes=", ".join(outcome.missing_scopes)))
+            lines.append(
+                t(lang, "login_missing_scopes", scopes=", ".join(outcome.missing_scopes), **names)
+            )
         lines.append(render_token_counters(lang, page, names))
         return Html("\n\n".join(lines)), keyboards.token_counters(page)
     if isinstance(outcome, ServiceError):
