@@ -99,6 +99,8 @@ class DeviceLogin(Base):
     """
 
     __tablename__ = "device_logins"
+    # Ids never come back: a replaced login's poller must not end its successor.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - SQLAlchemy's own shape
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, unique=True)

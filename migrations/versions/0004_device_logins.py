@@ -42,6 +42,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device_logins")),
         sa.UniqueConstraint("user_id", name=op.f("uq_device_logins_user_id")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         op.f("ix_device_logins_next_poll_at"), "device_logins", ["next_poll_at"], unique=False
