@@ -109,7 +109,8 @@ def test_login_in_a_group_points_to_the_private_chat(
     bot_process(env(oauth))
     answer = world.say(TEAM, ANNA, "/login", expect="private chat")
     urls = [b.get("url") for row in answer["reply_markup"]["inline_keyboard"] for b in row]
-    assert urls and urls[0].endswith("?start=login")
+    assert len(urls) == 1
+    assert urls[0].endswith("?start=login")
     assert oauth.device_requests() == []
 
 
