@@ -318,7 +318,8 @@ MESSAGES: dict[str, str] = {
     "notify_login": " (login <b>{login}</b>)",
     "notify_token_owner": (
         "🔑 Metrica refused your saved token{login}: it was revoked or has expired. "
-        "I stopped checking the counters it serves. Send /token with a new token here to resume."
+        "I stopped checking the counters it serves. Send /token with a new token here (or log "
+        "in again: /login) to resume."
     ),
     "notify_token_unreadable": (
         "🔑 I can't read your saved Yandex token any more: the bot's encryption key was changed. "

@@ -174,3 +174,31 @@ def test_a_token_is_refreshed_before_it_expires_and_the_new_one_is_used(
         assert {issued.access_token for issued in oauth.issued_tokens()[1:]} & used
         assert newest.access_token
         assert_no_secrets(bot, oauth)
+
+
+def test_fewer_rights_are_named_and_a_refused_refresh_is_handled_as_revoked(
+    world: Talk,
+    fake_metrica: FakeMetrica,
+    fake_telegram: FakeTelegram,
+    bot_process: BotFactory,
+):
+    with FakeYandexOAuth(fake_metrica, interval=1, token_expires_in=8) as oauth:
+        bot = bot_process(env(oauth))
+        message, code = start_login(world, oauth)
+        oauth.approve(code, login="anna", scopes=["metrika:read"], counter_ids=[SHOP])
+        connected = fake_telegram.wait_for_edit(
+            ANNA, message["message_id"], contains="Connected as", timeout=WAIT
+        )
+        assert "metrika:offline_data" in connected["text"]
+        world.say(TEAM, ANNA, f"/link {SHOP}", expect="Shop")
+
+        oauth.revoke_login("anna")  # the user withdrew access in Yandex ID
+        refused = wait_until(
+            lambda: [r for r in oauth.refreshes() if r.error == "invalid_grant"],
+            "a refused refresh",
+        )
+        assert refused
+        fake_telegram.wait_for_message(ANNA, contains="refused your saved token", timeout=WAIT)
+        fake_telegram.wait_for_message(TEAM, contains="stopped working", timeout=WAIT)
+        world.say(ANNA, ANNA, "/token", expect="refused it")
+        assert_no_secrets(bot, oauth)
