@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import httpx
 from telegram.ext import ApplicationBuilder, ContextTypes
@@ -13,14 +14,17 @@ from bot.crypto import TokenCipher, load_or_create_keys
 from bot.logs import remember_secret
 from bot.metrica import Allowance, MetricaClient, RequestLimiter, create_http_client
 from bot.metrics import MetricsEndpoint
+from bot.monitor.logins import LoginJobs
 from bot.monitor.runner import Monitor
 from bot.services.budget import CommandBudget, UserRate
 from bot.services.quota_gate import DatabaseGate
 from bot.storage.db import create_engine, create_session_factory
+from bot.telegram.commands_login import show_ended
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
 from bot.telegram.menu import set_command_menu, set_descriptions
 from bot.yandex_login import LoginClient, create_login_http
+from bot.yandex_oauth import OAuthClient, create_oauth_http
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,7 @@ def build_services(
     login_http = create_login_http(str(settings.login_api_url))
     allowance = Allowance(settings.daily_quota, settings.quota_share)
     gate = DatabaseGate(sessions, allowance)
+    oauth_http, oauth = _oauth(settings)
     return Services(
         settings=settings,
         engine=engine,
@@ -48,7 +53,18 @@ def build_services(
         allowance=allowance,
         gate=gate,
         budget=CommandBudget(UserRate(settings.commands_per_minute)),
+        oauth_http=oauth_http,
+        oauth=oauth,
     )
+
+
+def _oauth(settings: Settings) -> tuple[httpx.AsyncClient | None, OAuthClient | None]:
+    """The Yandex OAuth client for /login, when the operator registered an app."""
+    if settings.yandex_client_id is None or settings.yandex_client_secret is None:
+        return None, None
+    http = create_oauth_http(str(settings.oauth_api_url))
+    secret = settings.yandex_client_secret.get_secret_value()
+    return http, OAuthClient(http, settings.yandex_client_id, secret, seen=remember_secret)
 
 
 def build_application(
@@ -80,6 +96,7 @@ class _Lifecycle:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._monitor: Monitor | None = None
+        self._logins: LoginJobs | None = None
         self._metrics = MetricsEndpoint(services)
 
     async def started(self, app: BotApplication) -> None:
@@ -90,9 +107,16 @@ class _Lifecycle:
         if self._monitor is None:
             self._monitor = Monitor(self._services, app.bot)
             await self._monitor.start()
+        if self._logins is None and self._services.oauth is not None:
+            show = partial(show_ended, app.bot)
+            self._logins = LoginJobs(self._services, show, self._monitor.send_pump.wake)
+            self._logins.start()
 
     async def stopping(self, app: BotApplication) -> None:
         # Before shutdown closes the bot's HTTP client, so no notification is cut off mid-send.
+        logins, self._logins = self._logins, None
+        if logins is not None:
+            await logins.stop()
         monitor, self._monitor = self._monitor, None
         if monitor is not None:
             await monitor.stop()
@@ -102,6 +126,8 @@ class _Lifecycle:
         await self._metrics.stop()
         await self._services.http.aclose()
         await self._services.login_http.aclose()
+        if self._services.oauth_http is not None:
+            await self._services.oauth_http.aclose()
         await self._services.gate.close()
         await self._services.engine.dispose()
         log.info("stopped: HTTP client and database closed")

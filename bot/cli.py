@@ -107,4 +107,6 @@ def _secrets(settings: Settings) -> list[str]:
         found += [keys, *split_keys(keys)]
     if settings.webhook_secret is not None:
         found.append(settings.webhook_secret.get_secret_value())
+    if settings.yandex_client_secret is not None:
+        found.append(settings.yandex_client_secret.get_secret_value())
     return found

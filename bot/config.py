@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     metrica_api_url: AnyHttpUrl = AnyHttpUrl("https://api-metrika.yandex.net")
     # Yandex ID's "who am I" (GET /info): which login a saved token's quotas count against.
     login_api_url: AnyHttpUrl = AnyHttpUrl("https://login.yandex.ru")
+    # /login (device-code login): the operator's Yandex OAuth app; unset: only /token works.
+    yandex_client_id: str | None = None
+    yandex_client_secret: SecretStr | None = None
+    oauth_api_url: AnyHttpUrl = AnyHttpUrl("https://oauth.yandex.ru")
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
     bot_secret_key: SecretStr | None = None
@@ -111,6 +115,26 @@ class Settings(BaseSettings):
                 f"must encrypt and decrypt with the same key; {MAKE_KEY}"
             )
         return self
+
+    @field_validator("yandex_client_id", "yandex_client_secret", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _client_id_with_secret(self) -> Settings:
+        """Polling for a token needs the secret: an id alone would fail every login."""
+        if (self.yandex_client_id is None) != (self.yandex_client_secret is None):
+            raise ValueError(
+                "YANDEX_CLIENT_ID and YANDEX_CLIENT_SECRET go together: set both (from the "
+                "app's properties at https://oauth.yandex.ru) or neither"
+            )
+        return self
+
+    @property
+    def login_enabled(self) -> bool:
+        """Whether /login works: the operator registered an OAuth app."""
+        return self.yandex_client_id is not None and self.yandex_client_secret is not None
 
     @field_validator("webhook_secret")
     @classmethod

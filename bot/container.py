@@ -13,6 +13,7 @@ from bot.metrica import Allowance, MetricaClient, RequestGate
 from bot.services.budget import CommandBudget
 from bot.storage.db import SessionFactory
 from bot.yandex_login import LoginClient
+from bot.yandex_oauth import OAuthClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +31,5 @@ class Services:
     allowance: Allowance
     gate: RequestGate
     budget: CommandBudget
+    oauth_http: httpx.AsyncClient | None = None  # None: /login is not enabled
+    oauth: OAuthClient | None = None

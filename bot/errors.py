@@ -21,7 +21,10 @@ ServiceError
  ├── AdminsOnly         only the chat's admins may do that
  ├── AnonymousSender    the sender posted as the chat, so their token is unknown
  ├── TargetOnlyInPrivate  a chat argument works only from a private chat
- └── TargetProblem      the chat to manage cannot be used (reason: not_found, not_group, ...)
+ ├── TargetProblem      the chat to manage cannot be used (reason: not_found, not_group, ...)
+ ├── LoginDisabled      /login: the operator set no YANDEX_CLIENT_ID
+ ├── LoginUnavailable   /login: Yandex refuses the operator's app (blocked, in moderation)
+ └── YandexBusy         /login: Yandex OAuth failed for now
 """
 
 from __future__ import annotations
@@ -156,3 +159,15 @@ class TargetProblem(ServiceError):
         super().__init__(reason, chat)
         self.reason = reason
         self.chat = chat
+
+
+class LoginDisabled(ServiceError):
+    """The operator has not enabled /login (no Yandex OAuth app configured)."""
+
+
+class LoginUnavailable(ServiceError):
+    """Yandex refuses the operator's OAuth app: /login cannot work until the operator acts."""
+
+
+class YandexBusy(ServiceError):
+    """Yandex OAuth or the network failed for now."""

@@ -1,7 +1,8 @@
 """Logging set-up: one line per event, secrets never printed.
 
 Every line (its message, arguments, traceback) passes one filter before it is written:
-- the process's fixed secrets (bot token, keys, webhook secret) and bot tokens in URLs;
+- the process's fixed secrets (bot token, keys, webhook secret, OAuth client secret: see
+  bot/cli.py) and bot tokens in URLs;
 - `OAuth <token>` headers;
 - whatever follows `/token`, whatever separates the two and however a library escaped them
   (python-telegram-bot logs whole updates at DEBUG: `\\n`, `\\xa0`, `\\u00a0`, `\\/`...);

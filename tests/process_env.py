@@ -5,7 +5,17 @@ from __future__ import annotations
 import os
 
 # Settings the developer's shell might set; the test or benchmark decides them all.
-_OWN_PREFIXES = ("TELEGRAM_", "METRICA_", "WEBHOOK_", "BOT_", "DATABASE_", "TEST_BOT_", "LOGIN_")
+_OWN_PREFIXES = (
+    "TELEGRAM_",
+    "METRICA_",
+    "WEBHOOK_",
+    "BOT_",
+    "DATABASE_",
+    "TEST_BOT_",
+    "LOGIN_",
+    "YANDEX_",
+    "OAUTH_",
+)
 _OWN_NAMES = {
     "DATA_DIR",
     "LEASE_SECONDS",

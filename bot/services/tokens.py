@@ -17,7 +17,7 @@ from bot.errors import TokenRejected
 from bot.metrica import Caller, quota_key, token_fingerprint
 from bot.services.metrica_calls import TokenRef, call_metrica, spend, user_token
 from bot.storage.counters import CounterRepository
-from bot.storage.credentials import CredentialRepository
+from bot.storage.credentials import CredentialRepository, Renewal
 from bot.views import CounterView, TokenDeleted, TokenState
 from bot.yandex_login import LoginTokenRejected, LoginUnavailable, YandexAccount
 
@@ -26,6 +26,14 @@ log = logging.getLogger(__name__)
 
 async def save_token(services: Services, user_id: int, token: str) -> list[CounterView]:
     """Learn the token's login, check it against Metrica, store it; the counters it can see."""
+    _, counters = await store_token(services, user_id, token)
+    return counters
+
+
+async def store_token(
+    services: Services, user_id: int, token: str, renewal: Renewal | None = None
+) -> tuple[str | None, list[CounterView]]:
+    """save_token for /token and /login alike: the token's login (if learned) and counters."""
     account = await _account(services, token)
     fingerprint = token_fingerprint(token)
     login = account.login if account else None
@@ -39,7 +47,7 @@ async def save_token(services: Services, user_id: int, token: str) -> list[Count
     counters = await call_metrica(services, ref, fetch)
     async with services.sessions.begin() as session:
         credential = await CredentialRepository(session, services.cipher).save(
-            user_id, token, fingerprint, login, account.uid if account else None
+            user_id, token, fingerprint, login, account.uid if account else None, renewal=renewal
         )
         visible = [counter.id for counter in counters]
         await access.resume(session, user_id, credential.id, visible, utc_now())
@@ -52,7 +60,7 @@ async def save_token(services: Services, user_id: int, token: str) -> list[Count
             "token until it is saved again",
             user_id,
         )
-    return _views(counters)
+    return login, _views(counters)
 
 
 async def _account(services: Services, token: str) -> YandexAccount | None:

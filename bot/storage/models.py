@@ -86,6 +86,33 @@ class Credential(Base):
     is_valid: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set for a token from /login: its refresh token (encrypted), its end, its next refresh.
+    refresh_token_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refresh_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class DeviceLogin(Base):
+    """A /login waiting for the user to confirm its code at Yandex: one per user.
+
+    `next_poll_at` is also the lease: a process claims the login by moving it forward.
+    """
+
+    __tablename__ = "device_logins"
+    # Ids never come back: a replaced login's poller must not end its successor.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - SQLAlchemy's own shape
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    device_code_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    user_code: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the message to edit at the end
+    language: Mapped[str] = mapped_column(String(8))
+    interval: Mapped[int] = mapped_column(Integer)
+    next_poll_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
 
 class Counter(Base):

@@ -16,6 +16,7 @@ from bot.errors import AdminsOnly, ServiceError
 from bot.services.lists import REFUSED
 from bot.telegram import (
     commands_counters,
+    commands_login,
     commands_reports,
     commands_subscriptions,
     commands_token,
@@ -48,6 +49,7 @@ _ACTIONS: ButtonActions = {
     **commands_reports.BUTTONS,
     **commands_subscriptions.BUTTONS,
     **commands_token.BUTTONS,
+    **commands_login.BUTTONS,
     Noop: _nothing,
 }
 

@@ -152,6 +152,10 @@ class ChartCounter:
     days: int
 
 
+class LoginAgain:
+    """Start /login anew (on the message of a login that ended without a token)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Noop:
     """A label button (such as the page number) that does nothing."""
@@ -172,6 +176,7 @@ Button = (
     | TokenCountersPage
     | ExportCounter
     | ChartCounter
+    | LoginAgain
     | Noop
 )
 CHANGING: tuple[type, ...] = (
@@ -208,7 +213,7 @@ _CHOICES: dict[type, dict[str, int]] = {
 """The small numbers a button carries: each below its bound."""
 
 
-def encode(button: Button) -> str:
+def encode(button: Button) -> str:  # noqa: PLR0912 - one case per kind of button
     """The callback_data string for a button."""
     match button:
         case UploadingsPage(counter_id, page):
@@ -237,6 +242,8 @@ def encode(button: Button) -> str:
             data = f"sw:{counter_id}:{hears}:{silent}" + ("" if chat_id is None else f":{-chat_id}")
         case TokenCountersPage(page):
             data = f"tp:{page}"
+        case LoginAgain():
+            data = "lgn"
         case Noop():
             data = "nop"
     if len(data.encode()) > CALLBACK_LIMIT:
@@ -301,5 +308,6 @@ _KINDS: dict[str, tuple[tuple[int, ...], Callable[..., Button]]] = {
     "tp": ((1,), TokenCountersPage),
     "ex": ((1,), ExportCounter),
     "ch": ((2,), ChartCounter),
+    "lgn": ((0,), LoginAgain),
     "nop": ((0,), Noop),
 }

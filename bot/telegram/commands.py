@@ -20,6 +20,7 @@ from bot.errors import AdminsOnly, ServiceError
 from bot.telegram import (
     commands_counters,
     commands_info,
+    commands_login,
     commands_reports,
     commands_subscriptions,
     commands_token,
@@ -85,6 +86,8 @@ COMMANDS: tuple[Command, ...] = (
         slow=True,
         secret_args=True,
     ),
+    Command("login", commands_login.login, None, where=Where.PRIVATE),
+    Command("logout", commands_login.logout, None, where=Where.PRIVATE, slow=True),
     Command("link", commands_counters.link, "usage_link", who=Who.ADMINS, slow=True),
     Command("counters", commands_counters.counters, None),
     Command("uploadings", commands_uploadings.uploadings, "usage_uploadings", slow=True),

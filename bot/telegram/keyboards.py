@@ -11,6 +11,7 @@ from bot.telegram.callback_data import (
     HEARS_ORDER,
     Button,
     LinkCounter,
+    LoginAgain,
     Noop,
     SubscriptionHears,
     SubscriptionSilence,
@@ -114,3 +115,23 @@ def add_bot(lang: str, bot_username: str) -> InlineKeyboardMarkup:
             [InlineKeyboardButton(plain_text(t(lang, "button_add_channel")), url=channel)],
         ]
     )
+
+
+LOGIN_PAYLOAD = "login"  # /start payload of the button from groups to /login in private
+
+
+def open_url(lang: str, key: str, url: str) -> InlineKeyboardMarkup:
+    """One URL button: the verification page, or the private chat with the bot."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(plain_text(t(lang, key)), url=url)]])
+
+
+def login_in_private(lang: str, bot_username: str) -> InlineKeyboardMarkup:
+    """The button from a group to /login in the private chat."""
+    return open_url(
+        lang, "button_login_private", f"https://t.me/{bot_username}?start={LOGIN_PAYLOAD}"
+    )
+
+
+def login_again(lang: str) -> InlineKeyboardMarkup:
+    """ "Try again" under a login that ended without a token."""
+    return InlineKeyboardMarkup([[button(plain_text(t(lang, "button_login_again")), LoginAgain())]])

@@ -330,7 +330,8 @@ MESSAGES: dict[str, str] = {
     "notify_login": " (login <b>{login}</b>)",
     "notify_token_owner": (
         "🔑 Metrica refused your saved token{login}: it was revoked or has expired. "
-        "I stopped checking the counters it serves. Send /token with a new token here to resume."
+        "I stopped checking the counters it serves. Send /token with a new token here (or log "
+        "in again: /login) to resume."
     ),
     "notify_token_unreadable": (
         "🔑 I can't read your saved Yandex token any more: the bot's encryption key was changed. "
@@ -406,4 +407,52 @@ MESSAGES: dict[str, str] = {
     "chart_unfinished": "unfinished",
     "chart_rows_total": "rows sent",
     "chart_rows_valid": "rows valid",
+    # --- /login, /logout (Yandex device-code login) ---
+    "help_login": (
+        "{login_cmd}: log in with Yandex (a code to confirm on Yandex's page, private chat only)"
+    ),
+    "help_logout": "{logout_cmd}: log out: revoke the token at Yandex and forget it here",
+    "menu_login": "Log in with Yandex",
+    "menu_logout": "Log out of Yandex",
+    "login_private_only": "🔐 Log in with Yandex in a private chat with me: the button opens it.",
+    "button_login_private": "🔐 Log in privately",
+    "login_code": (
+        "🔐 To connect your Yandex account, open the page below and enter the code\n\n"
+        "<code>{code}</code>\n\nIt is valid for {minutes} min. I'll edit this message once you "
+        "confirm."
+    ),
+    "button_login_open": "Open Yandex",
+    "login_connected": (
+        "✅ Connected as <b>{login}</b>. The token is stored encrypted and renewed by itself; "
+        "{logout_cmd} disconnects."
+    ),
+    "login_missing_scopes": (
+        "⚠️ Yandex granted fewer rights than asked, without: {scopes}. Without "
+        "<code>metrika:offline_data</code> uploading calls will not work, without "
+        "<code>metrika:read</code> I can't see counters. {login_cmd} again and allow them all."
+    ),
+    "login_denied": (
+        "❌ The login was refused on Yandex's page. Try again with the button, or save a token "
+        "with {token_cmd}."
+    ),
+    "login_expired": "⌛ The code expired before it was confirmed. The button gives a new one.",
+    "login_error": (
+        "Something went wrong with the login. Try again with the button, or save a token with "
+        "{token_cmd}."
+    ),
+    "button_login_again": "🔁 Try again",
+    "err_login_disabled": (
+        "Logging in with Yandex is not enabled by this bot's operator. Save a token instead: "
+        "{token_cmd} <code>&lt;OAuth token&gt;</code>."
+    ),
+    "err_login_unavailable": (
+        "Logging in with Yandex is unavailable now: Yandex refuses this bot's app (its "
+        "operator was told). Meanwhile save a token: {token_cmd} <code>&lt;OAuth "
+        "token&gt;</code>."
+    ),
+    "err_yandex_busy": "Yandex did not answer. Please try again in a minute.",
+    "logout_done": (
+        "👋 Logged out: the token was revoked at Yandex (where it could be) and deleted here."
+    ),
+    "logout_none": "You are not logged in: there is no token to forget.",
 }

@@ -10,6 +10,8 @@ from bot.errors import (
     AnonymousSender,
     CounterNotFound,
     LinkSuspended,
+    LoginDisabled,
+    LoginUnavailable,
     MetricaBusy,
     MetricaRefused,
     NoAccess,
@@ -28,6 +30,7 @@ from bot.errors import (
     TokenUnreadable,
     TooManyRequests,
     UploadingNotFound,
+    YandexBusy,
 )
 from bot.texts import Html, t
 from bot.texts.markup import truncate
@@ -53,6 +56,9 @@ _KEYS: dict[type[ServiceError], str] = {
     AdminsOnly: "err_admins_only",
     AnonymousSender: "err_anonymous",
     TargetOnlyInPrivate: "err_target_private_only",
+    LoginDisabled: "err_login_disabled",
+    LoginUnavailable: "err_login_unavailable",
+    YandexBusy: "err_yandex_busy",
 }
 _ATTRIBUTES = (
     ("counter_id", "counter"),

@@ -123,9 +123,10 @@ async def test_the_command_menu_is_set_for_private_chats_and_groups_in_both_lang
     private = {"type": "all_private_chats"}
     groups = {"type": "all_group_chats"}
     ru = chat.telegram.my_commands(private, "ru")
-    assert [c["command"] for c in ru][:3] == ["start", "token", "link"]
+    assert [c["command"] for c in ru][:5] == ["start", "token", "login", "logout", "link"]
     assert "Привязать" in next(c["description"] for c in ru if c["command"] == "link")
-    assert "token" not in [c["command"] for c in chat.telegram.my_commands(groups, "en")]
+    in_groups = [c["command"] for c in chat.telegram.my_commands(groups, "en")]
+    assert not {"token", "login", "logout"} & set(in_groups)
     assert chat.telegram.my_commands(groups, "")
 
 

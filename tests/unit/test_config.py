@@ -19,7 +19,9 @@ TOKEN = "123456:ABC-def"
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No variable from the developer's shell or .env leaks into these tests."""
     for name in list(os.environ):
-        if name.startswith(("TELEGRAM_", "METRICA_", "DATABASE_", "BOT_", "POLL_", "IDLE_")):
+        if name.startswith(
+            ("TELEGRAM_", "METRICA_", "DATABASE_", "BOT_", "POLL_", "IDLE_", "YANDEX_", "OAUTH_")
+        ):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
 
@@ -169,3 +171,18 @@ def test_a_webhook_secret_telegram_would_refuse_is_named() -> None:
     [problem] = problems(telegram_bot_token=TOKEN, webhook_secret="has spaces!")
     assert problem.startswith("WEBHOOK_SECRET must be 1-256 characters of A-Z")
     assert "has spaces" not in problem
+
+
+def test_login_is_off_without_a_client_id_and_needs_id_and_secret_together() -> None:
+    settings = load_settings(telegram_bot_token=TOKEN)
+    assert not settings.login_enabled
+    assert str(settings.oauth_api_url) == "https://oauth.yandex.ru/"
+    assert (
+        "YANDEX_CLIENT_ID and YANDEX_CLIENT_SECRET go together"
+        in problems(telegram_bot_token=TOKEN, yandex_client_id="abc")[0]
+    )
+    both = load_settings(
+        telegram_bot_token=TOKEN, yandex_client_id="abc", yandex_client_secret="the-app-secret"
+    )
+    assert both.login_enabled
+    assert "the-app-secret" not in repr(both)
