@@ -39,10 +39,17 @@ OPTIONAL_COLUMNS = (
 )
 KNOWN_COLUMNS = (*ID_COLUMNS, TIME_COLUMN, *OPTIONAL_COLUMNS)
 _CANONICAL = {name.lower(): name for name in KNOWN_COLUMNS}
-_FLAGS = frozenset({"StaticCall", "CallMissed", "FirstTimeCaller"})
-_DURATIONS = frozenset({"TalkDuration", "HoldDuration"})
 _WHOLE = re.compile(r"\d+")
+_FLAG = re.compile(r"[01]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_FORMATS = {  # optional columns with a format: the pattern a value must match, else why
+    "StaticCall": (_FLAG, "not_flag"),
+    "CallMissed": (_FLAG, "not_flag"),
+    "FirstTimeCaller": (_FLAG, "not_flag"),
+    "TalkDuration": (_WHOLE, "not_seconds"),
+    "HoldDuration": (_WHOLE, "not_seconds"),
+    "Price": (_NUMBER, "not_number"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,15 +179,11 @@ def _cell_problem(column: str, value: str) -> str | None:
         if not value:
             return "required"
         return "not_unix_time" if column == TIME_COLUMN and not _WHOLE.fullmatch(value) else None
-    if not value:
+    check = _FORMATS.get(column)
+    if not value or check is None:
         return None
-    if column in _FLAGS and value not in ("0", "1"):
-        return "not_flag"
-    if column in _DURATIONS and not _WHOLE.fullmatch(value):
-        return "not_seconds"
-    if column == "Price" and not _NUMBER.fullmatch(value):
-        return "not_number"
-    return None
+    pattern, reason = check
+    return None if pattern.fullmatch(value) else reason
 
 
 def _encode(rows: list[list[str]]) -> bytes:
