@@ -21,6 +21,7 @@ from bot.telegram import (
     commands_info,
     commands_subscriptions,
     commands_token,
+    commands_upload,
     commands_uploadings,
 )
 from bot.telegram.access import sender_is_admin
@@ -86,6 +87,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("counters", commands_counters.counters, None),
     Command("uploadings", commands_uploadings.uploadings, "usage_uploadings", slow=True),
     Command("uploading", commands_uploadings.uploading, "usage_uploading", slow=True),
+    Command("upload", commands_upload.upload, "usage_upload", who=Who.ADMINS, slow=True),
     Command("subscribe", commands_subscriptions.subscribe, "usage_subscribe", who=Who.ADMINS),
     Command("subscriptions", commands_subscriptions.subscriptions, None),
     Command("unsubscribe", commands_subscriptions.unsubscribe, "usage_unsubscribe", who=Who.ADMINS),
