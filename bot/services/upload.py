@@ -8,6 +8,7 @@ followed in the chat (bot/monitor/follows.py) until its status is final.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from bot.calls_csv import BadCallsFile, CallsFile, check_size, validate
@@ -48,7 +49,7 @@ def check_file_size(size: int | None) -> None:
 async def upload_calls(services: Services, upload: CallsUpload, content: bytes) -> UploadedView:
     """Check the file, upload it with the sender's token, follow the new uploading here."""
     counter, ref = await _access(services, upload)
-    checked = _checked(content)
+    checked = await asyncio.to_thread(_checked, content)  # seconds for a big file: off the loop
     spend(services, upload.user_id)
     body = Upload(upload.file_name, checked.content, upload.comment[:COMMENT_LIMIT])
 
