@@ -9,6 +9,7 @@ followed in the chat (bot/monitor/follows.py) until its status is final.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.calls_csv import BadCallsFile, CallsFile, check_size, validate
@@ -46,9 +47,15 @@ def check_file_size(size: int | None) -> None:
         raise CallsFileRejected(bad.problems, bad.more) from None
 
 
-async def upload_calls(services: Services, upload: CallsUpload, content: bytes) -> UploadedView:
-    """Check the file, upload it with the sender's token, follow the new uploading here."""
+async def upload_calls(
+    services: Services, upload: CallsUpload, fetch: Callable[[], Awaitable[bytes]]
+) -> UploadedView:
+    """Check the file, upload it with the sender's token, follow the new uploading here.
+
+    `fetch` downloads the file: only once the counter and the token are known to be usable.
+    """
     counter, ref = await _access(services, upload)
+    content = await fetch()
     checked = await asyncio.to_thread(_checked, content)  # seconds for a big file: off the loop
     spend(services, upload.user_id)
     body = Upload(upload.file_name, checked.content, upload.comment[:COMMENT_LIMIT])

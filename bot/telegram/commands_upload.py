@@ -8,6 +8,7 @@ status changes (bot/monitor/follows.py).
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from telegram import Document, Message
 from telegram.error import BadRequest
@@ -41,7 +42,6 @@ async def upload(inv: Invocation) -> None:
     user_id = inv.require_user()
     counter_id = counter_id or await _the_counter(inv)
     check_file_size(document.file_size)
-    content = await _download(inv, document)
     request = CallsUpload(
         chat_id=inv.chat.id,
         user_id=user_id,
@@ -50,7 +50,7 @@ async def upload(inv: Invocation) -> None:
         comment=comment,
         thread_id=topic_thread(inv.update) if inv.chat.is_forum else None,
     )
-    view = await upload_calls(inv.services, request, content)
+    view = await upload_calls(inv.services, request, partial(_download, inv, document))
     await inv.reply(
         render_uploaded(inv.lang, view), details(inv.lang, counter_id, view.uploading.id)
     )

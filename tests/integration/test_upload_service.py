@@ -55,6 +55,13 @@ async def world(database_url: str, tmp_path: Path, metrica: FakeMetrica) -> Asyn
     await close_services(built.services)
 
 
+def fetch(content: bytes):
+    async def download() -> bytes:
+        return content
+
+    return download
+
+
 def request(chat: ChatSpec = TEAM, user: int = ANNA, comment: str = "May calls") -> CallsUpload:
     return CallsUpload(chat.id, user, SHOP, "calls.csv", comment)
 
@@ -68,7 +75,7 @@ async def follows(world: World) -> list[tuple[int, int, str]]:
 
 
 async def test_an_upload_sends_the_checked_file_once_and_answers_the_new_uploading(world: World):
-    view = await upload_calls(world.services, request(), CSV)
+    view = await upload_calls(world.services, request(), fetch(CSV))
     [upload] = world.metrica.uploads()
     assert upload.token == TOKEN
     assert upload.comment == "May calls"
@@ -81,7 +88,7 @@ async def test_an_upload_sends_the_checked_file_once_and_answers_the_new_uploadi
 async def test_a_followed_uploading_is_told_at_each_change_until_final_without_a_subscription(
     world: World,
 ):
-    view = await upload_calls(world.services, request(), CSV)
+    view = await upload_calls(world.services, request(), fetch(CSV))
     assert await world.due_pass() == [SHOP]  # followed: polled though nobody is subscribed
     assert await world.texts(TEAM.id) == []  # still UPLOADED, as the answer said
 
@@ -104,7 +111,7 @@ async def test_a_subscribed_chat_hears_each_change_once_whatever_its_filter(worl
         subscriptions = SubscriptionRepository(session)
         await subscriptions.subscribe(SALES.id, SHOP, hears=Hears.FINAL)
     await world.due_pass()  # the subscription's baseline
-    view = await upload_calls(world.services, request(SALES), CSV)
+    view = await upload_calls(world.services, request(SALES), fetch(CSV))
     await world.due_pass(60)  # the subscription hears nothing of UPLOADED (final only)
 
     world.metrica.set_status(SHOP, view.uploading.id, "MATCHED")
@@ -125,28 +132,28 @@ async def test_a_token_that_may_only_read_is_told_what_scope_it_needs(world: Wor
             BORIS, BORIS_TOKEN, token_fingerprint(BORIS_TOKEN), "boris"
         )
     with pytest.raises(UploadNotAllowed):
-        await upload_calls(world.services, request(user=BORIS), CSV)
+        await upload_calls(world.services, request(user=BORIS), fetch(CSV))
     [refused] = world.metrica.uploads()
     assert (refused.token, refused.status) == (BORIS_TOKEN, 403)
     assert await follows(world) == []
-    view = await upload_calls(world.services, request(user=ANNA), CSV)  # links untouched
+    view = await upload_calls(world.services, request(user=ANNA), fetch(CSV))  # links untouched
     assert view.uploading.id
 
 
 async def test_a_sender_without_a_token_is_refused_before_metrica_is_asked(world: World):
     with pytest.raises(NoToken):
-        await upload_calls(world.services, request(user=BORIS), CSV)
+        await upload_calls(world.services, request(user=BORIS), fetch(CSV))
     assert world.metrica.uploads() == []
 
 
 async def test_a_bad_file_never_reaches_metrica(world: World):
     with pytest.raises(CallsFileRejected) as caught:
-        await upload_calls(world.services, request(), b"UserId,DateTime\n1,tomorrow\n")
+        await upload_calls(world.services, request(), fetch(b"UserId,DateTime\n1,tomorrow\n"))
     assert [(p.reason, p.line) for p in caught.value.problems] == [("not_unix_time", 2)]
     assert world.metrica.uploads() == []
 
 
 async def test_a_counter_not_linked_in_the_chat_is_refused(world: World):
     with pytest.raises(NotLinked):
-        await upload_calls(world.services, CallsUpload(-999, ANNA, SHOP, "c.csv"), CSV)
+        await upload_calls(world.services, CallsUpload(-999, ANNA, SHOP, "c.csv"), fetch(CSV))
     assert world.metrica.uploads() == []
