@@ -12,6 +12,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.calls_csv import BadCallsFile, CallsFile, check_size, validate
 from bot.clock import utc_now
 from bot.container import Services
@@ -71,8 +73,13 @@ async def upload_calls(
     made = await call_metrica(
         services, ref, request, counter_id=upload.counter_id, asking=upload.user_id
     )
-    following = not made.is_final
-    if following:
+    following = not made.is_final and await _follow(services, upload, made)
+    return UploadedView(counter, made, checked.rows, following)
+
+
+async def _follow(services: Services, upload: CallsUpload, made: Uploading) -> bool:
+    """Follow the new uploading in the chat; False when the chat's link went away meanwhile."""
+    try:
         async with services.sessions.begin() as session:
             await FollowRepository(session).follow(
                 upload.chat_id,
@@ -82,7 +89,9 @@ async def upload_calls(
                 thread_id=upload.thread_id,
                 now=utc_now(),
             )
-    return UploadedView(counter, made, checked.rows, following)
+    except IntegrityError:  # unlinked while Metrica took the file: the upload still stands
+        return False
+    return True
 
 
 async def _access(services: Services, upload: CallsUpload) -> tuple[CounterView, TokenRef]:
