@@ -162,3 +162,14 @@ def test_a_file_over_twenty_megabytes_is_refused_before_and_after_download() -> 
     assert caught.value.problems[0].reason == "too_big"
     big = b"UserId,DateTime\n" + b"1,1700000000\n" * (MAX_FILE_SIZE // 13 + 1)
     assert problems(big) == [("too_big", None, None)]
+
+
+def test_a_last_row_without_a_line_end_counts() -> None:
+    checked = validate(b"UserId,DateTime\r\n1,1700000000\r\n2,1700000001")
+    assert checked.rows == 2
+    assert checked.content == b"UserId,DateTime\n1,1700000000\n2,1700000001\n"
+
+
+def test_a_quoted_line_break_survives_the_rewrite() -> None:
+    checked = validate(b'UserId,DateTime,Tag\n1,1700000000,"a\r\nb"\n')
+    assert rows_of(checked.content)[1] == ["1", "1700000000", "a\r\nb"]
