@@ -13,6 +13,9 @@ ServiceError
  ├── QuotaNearlySpent   the login's reserve for commands is spent until 00:00 UTC
  ├── TooManyRequests    this user asked Metrica COMMANDS_PER_MINUTE times: wait N seconds
  ├── MetricaRefused     Metrica refused the request for another reason
+ ├── UploadNotAllowed   the user's token may read but not upload (no metrika:offline_data)
+ ├── CallsFileRejected  the /upload CSV breaks the rules (problems: line, column, why)
+ ├── SeveralCounters    /upload without a counter where several are linked
  ├── NotLinked          the counter is not linked to this chat
  ├── LinkSuspended      the chat's link to the counter is suspended (its token stopped working)
  ├── NoCounters         no counter is linked to this chat
@@ -29,7 +32,12 @@ ServiceError
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.calls_csv import Problem
 
 
 class ServiceError(Exception):
@@ -126,6 +134,27 @@ class MetricaRefused(ServiceError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class UploadNotAllowed(ServiceError):
+    """Metrica refused the upload with 403: the token lacks metrika:offline_data / write."""
+
+
+class CallsFileRejected(ServiceError):
+    """The calls CSV breaks the rules; `problems` (bot.calls_csv.Problem) say where and why."""
+
+    def __init__(self, problems: Sequence[Problem], more: int = 0) -> None:
+        super().__init__(len(problems), more)
+        self.problems = tuple(problems)
+        self.more = more
+
+
+class SeveralCounters(ServiceError):
+    """Several counters are linked and the command did not name one."""
+
+    def __init__(self, counter_ids: Sequence[int]) -> None:
+        super().__init__(tuple(counter_ids))
+        self.counter_ids = tuple(counter_ids)
 
 
 class NoCounters(ServiceError):

@@ -89,6 +89,16 @@ class UploadingView:
 
 
 @dataclass(frozen=True, slots=True)
+class UploadedView:
+    """An uploading /upload just made: the rows sent, and whether the chat follows it."""
+
+    counter: CounterView
+    uploading: Uploading
+    rows: int
+    following: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Linked:
     """The result of /link: the counter, the chat it went to, and whether it is new there."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.metrica.client import MetricaClient, RetryPolicy, create_http_client
+from bot.metrica.client import MetricaClient
 from bot.metrica.errors import (
     AccessDenied,
     AllowanceSpent,
@@ -12,9 +12,11 @@ from bot.metrica.errors import (
     NotFound,
     QuotaExceeded,
     Unavailable,
+    WriteDenied,
     parse_error,
 )
 from bot.metrica.gate import Allowance, Caller, MemoryGate, RequestGate, RequestKind, Ticket
+from bot.metrica.http import RetryPolicy, Upload, create_http_client
 from bot.metrica.parsing import Listing
 from bot.metrica.quota import RequestLimiter, quota_key, token_fingerprint
 
@@ -37,6 +39,8 @@ __all__ = [
     "RetryPolicy",
     "Ticket",
     "Unavailable",
+    "Upload",
+    "WriteDenied",
     "create_http_client",
     "parse_error",
     "quota_key",

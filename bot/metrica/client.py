@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -22,8 +20,16 @@ import httpx
 from bot import metrics
 from bot.clock import utc_now
 from bot.domain import Counter, Uploading
-from bot.metrica.errors import MetricaError, QuotaExceeded, Unavailable, parse_error
+from bot.metrica.errors import (
+    AccessDenied,
+    MetricaError,
+    QuotaExceeded,
+    Unavailable,
+    WriteDenied,
+    parse_error,
+)
 from bot.metrica.gate import Caller, RequestGate, Ticket
+from bot.metrica.http import DEFAULT_RETRY, RetryPolicy, Upload
 from bot.metrica.parsing import (
     Answer,
     Listing,
@@ -37,48 +43,11 @@ from bot.metrica.quota import RequestLimiter, token_fingerprint
 
 API_PREFIX = "/management/v1"
 COUNTERS_PAGE_SIZE = 1000
-USER_AGENT = "metrica-calls-bot/0.1 (httpx)"
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 logger = logging.getLogger("bot.metrica")
 
 T = TypeVar("T")
-
-
-def create_http_client(
-    base_url: str, *, timeout: float = 20.0, transport: httpx.AsyncBaseTransport | None = None
-) -> httpx.AsyncClient:
-    """The one long-lived httpx client for Metrica, with explicit timeouts and no redirects."""
-    return httpx.AsyncClient(
-        base_url=base_url,
-        timeout=httpx.Timeout(timeout, connect=5.0),
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        follow_redirects=False,
-        transport=transport,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How often and how patiently to retry transient failures."""
-
-    attempts: int = 3
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    jitter: bool = True
-
-    def delay(self, error: MetricaError, attempt: int) -> float | None:
-        """Seconds to wait before the next attempt after this failed one, or None to give up."""
-        transient = isinstance(error, Unavailable) or (
-            isinstance(error, QuotaExceeded) and not error.daily
-        )
-        if not transient or attempt >= self.attempts:
-            return None
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            return retry_after if retry_after <= self.max_delay else None
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        # Full jitter spreads retries of many pollers; not a security use of randomness.
-        return random.uniform(0, ceiling) if self.jitter else ceiling  # noqa: S311
 
 
 class MetricaClient:
@@ -90,7 +59,7 @@ class MetricaClient:
         *,
         limiter: RequestLimiter,
         gate: RequestGate | None = None,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -155,6 +124,16 @@ class MetricaClient:
         path = f"/counter/{int(counter_id)}/offline_conversions/calls_uploading/{int(uploading_id)}"
         return await self._call(token, caller, path, None, parse_uploading_body)
 
+    async def upload_calls(
+        self, token: str, counter_id: int, upload: Upload, *, caller: Caller | None = None
+    ) -> Uploading:
+        """Send a calls CSV; the new uploading. Retried only when surely not sent (not idempotent).
+
+        A 403 other than invalid_token is WriteDenied: the token may read but not upload.
+        """
+        path = f"/counter/{int(counter_id)}/offline_conversions/upload_calls"
+        return await self._call(token, caller, path, None, parse_uploading_body, upload=upload)
+
     async def _call(
         self,
         token: str,
@@ -164,32 +143,45 @@ class MetricaClient:
         parse: Callable[[Any], T],
         *,
         digest: bool = False,
+        upload: Upload | None = None,
     ) -> T:
-        """GET and parse, retrying transient failures as the policy allows."""
+        """Send and parse, retrying transient failures as the policy allows."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                answer = await self._send(token, caller, path, params)
+                answer = await self._send(token, caller, path, params, upload)
                 return parse(answer if digest else answer.body)
             except MetricaError as error:
                 error.redact(token)
-                delay = self._retry.delay(error, attempt)
+                retryable = upload is None or (isinstance(error, Unavailable) and not error.sent)
+                delay = self._retry.delay(error, attempt) if retryable else None
                 if delay is None:
+                    if upload is not None and isinstance(error, AccessDenied):
+                        raise WriteDenied.of(error) from error
                     raise
-                logger.warning(
-                    "GET %s failed (%s: %s); retry %d of %d in %.2f s",
-                    API_PREFIX + path,
-                    type(error).__name__,
-                    error,
-                    attempt,
-                    self._retry.attempts - 1,
-                    delay,
-                )
+                self._log_retry(path, error, attempt, delay)
             await self._sleep(delay)
 
+    def _log_retry(self, path: str, error: MetricaError, attempt: int, delay: float) -> None:
+        """A failed attempt that will be tried again."""
+        logger.warning(
+            "%s failed (%s: %s); retry %d of %d in %.2f s",
+            API_PREFIX + path,
+            type(error).__name__,
+            error,
+            attempt,
+            self._retry.attempts - 1,
+            delay,
+        )
+
     async def _send(
-        self, token: str, caller: Caller | None, path: str, params: dict[str, int] | None
+        self,
+        token: str,
+        caller: Caller | None,
+        path: str,
+        params: dict[str, int] | None,
+        upload: Upload | None,
     ) -> Answer:
         """One attempt inside the login's slots; the decoded 2xx answer."""
         day = self._now().astimezone(UTC).date()
@@ -197,7 +189,7 @@ class MetricaClient:
         async with self._limiter.slot(caller.key if caller else token_fingerprint(token)):
             ticket = await gate.acquire(caller, day) if gate and caller else None
             try:
-                return await metrics.metrica_request(self._attempt(token, path, params))
+                return await metrics.metrica_request(self._attempt(token, path, params, upload))
             except QuotaExceeded as error:
                 if gate is not None and caller is not None and error.daily:
                     await gate.spent(caller.key, day)
@@ -206,28 +198,36 @@ class MetricaClient:
                 if gate is not None and ticket is not None:
                     await _release(gate, ticket)
 
-    async def _attempt(self, token: str, path: str, params: dict[str, int] | None) -> Answer:
+    async def _attempt(
+        self, token: str, path: str, params: dict[str, int] | None, upload: Upload | None
+    ) -> Answer:
         """The request and its answer: a 2xx decoded, anything else its MetricaError."""
-        response = await self._get(token, path, params)
+        response = await self._request(token, path, params, upload)
         if not response.is_success:
             raise parse_error(response, self._now())
         return Answer(_json(response), response.content)
 
-    async def _get(self, token: str, path: str, params: dict[str, int] | None) -> httpx.Response:
-        """The HTTP request itself; network failures become Unavailable."""
-        url = API_PREFIX + path
+    async def _request(
+        self, token: str, path: str, params: dict[str, int] | None, upload: Upload | None
+    ) -> httpx.Response:
+        """The HTTP request itself (a GET, or the upload's POST); network failures: Unavailable."""
+        url, method = API_PREFIX + path, "GET" if upload is None else "POST"
+        headers = {"Authorization": f"OAuth {token}"}
         started = time.perf_counter()
         try:
-            response = await self._http.get(
-                url, params=params, headers={"Authorization": f"OAuth {token}"}
-            )
+            if upload is None:
+                response = await self._http.get(url, params=params, headers=headers)
+            else:
+                response = await self._http.post(url, headers=headers, **upload.request())
         except httpx.RequestError as exc:
             elapsed = (time.perf_counter() - started) * 1000
-            logger.debug("GET %s failed after %.0f ms: %s", url, elapsed, type(exc).__name__)
+            logger.debug("%s %s failed after %.0f ms: %s", method, url, elapsed, type(exc).__name__)
             kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "network error"
-            raise Unavailable(f"{kind}: {type(exc).__name__}") from exc
+            # Only a failed connection surely never reached Metrica: the rest may have.
+            sent = not isinstance(exc, NOT_SENT)
+            raise Unavailable(f"{kind}: {type(exc).__name__}", sent=sent) from exc
         elapsed = (time.perf_counter() - started) * 1000
-        logger.debug("GET %s -> %d in %.0f ms", url, response.status_code, elapsed)
+        logger.debug("%s %s -> %d in %.0f ms", method, url, response.status_code, elapsed)
         return response
 
 

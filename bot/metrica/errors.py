@@ -3,11 +3,13 @@
 MetricaError(message, *, status_code, error_type)
  ├── InvalidToken    401 (any body); 403 invalid_token: the token is bad or revoked, never retry
  ├── AccessDenied    403 access_denied, counter_in_connect and any other 403
+ ├── WriteDenied     403 (not invalid_token) on an upload: the token may read but not write
  ├── NotFound        404; 400 whose message contains "No object with specified ID"
  ├── InvalidRequest  any other 4xx: invalid_parameter, missing_parameter, invalid_uploading, ...
  ├── QuotaExceeded   429: quota, retry_after, daily, resets_at (daily quotas reset at 00:00 UTC)
  │    └── AllowanceSpent  not sent: the login's monitor share or command reserve is spent today
- └── Unavailable     5xx, timeouts, connection errors, a body that is not the expected JSON
+ └── Unavailable     5xx, timeouts, connection errors, a body that is not the expected JSON;
+                     `sent` False when the connection failed, so the request surely never arrived
 
 A 401 is trusted whatever its body; any other 4xx whose body is not Metrica's error JSON (a
 proxy's HTML page) is Unavailable, so a proxy hiccup never looks like a verdict on the token.
@@ -70,6 +72,15 @@ class AccessDenied(MetricaError):
     """The token works but may not see this counter."""
 
 
+class WriteDenied(MetricaError):
+    """An upload was refused with 403: the token lacks metrika:offline_data / metrika:write."""
+
+    @classmethod
+    def of(cls, error: MetricaError) -> WriteDenied:
+        """The same refusal, as an upload's."""
+        return cls(error.message, status_code=error.status_code, error_type=error.error_type)
+
+
 class NotFound(MetricaError):
     """The counter or uploading does not exist."""
 
@@ -116,9 +127,11 @@ class Unavailable(MetricaError):
         status_code: int | None = None,
         error_type: str | None = None,
         retry_after: float | None = None,
+        sent: bool = True,
     ) -> None:
         super().__init__(message, status_code=status_code, error_type=error_type)
         self.retry_after = retry_after
+        self.sent = sent
 
 
 def retry_after_seconds(response: httpx.Response, now: datetime) -> float | None:

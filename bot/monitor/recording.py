@@ -1,7 +1,8 @@
 """What a poll leaves behind, written only while its claim holds (owner and generation).
 
 A good poll: the diff against the snapshot, the new snapshot, the stored list (if it changed),
-the notifications and the next poll, in one transaction. A failed one: the schedule only.
+the notifications (to subscriptions, and to chats following an uploading) and the next poll, in
+one transaction. A failed one: the schedule only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.container import Services
 from bot.domain import PauseReason
 from bot.metrica import Listing
 from bot.monitor.diff import Seen, evaluate
+from bot.monitor.follows import queue_follows
 from bot.monitor.notify import queue_changes
 from bot.monitor.schedule import Budget, Cadence, next_poll_at, retry_at
 from bot.storage.lists import CounterListRepository
@@ -87,6 +89,9 @@ class Recorder:
             if listed != counter.list_digest:
                 await CounterListRepository(session).save(job.counter_id, uploadings, listed, now)
             queued = await queue_changes(session, counter.id, counter.name, outcome.changes, now)
+            queued += await queue_follows(
+                session, counter.id, counter.name, uploadings, outcome.changes, now=now
+            )
             at = self._next_poll(candidate, hot=outcome.hot, now=now)
             polled = Polled(now, outcome.hot, listed if listed != counter.list_digest else None)
             await repo.reschedule(

@@ -1,9 +1,10 @@
 """Links as access: each chat's link carries the credential that proved it may see the counter.
 
 A link is live while its credential is saved, valid and not suspended; only live links give
-their chat anything (command answers, notifications), and only live links of subscribed active
-chats lend their tokens to the monitor (`listening`). Suspending returns exactly the links it
-changed, so the notice about them is queued once, in the same transaction.
+their chat anything (command answers, notifications), and only live links of active chats that
+are subscribed or follow an uploading (`heard`) lend their tokens to the monitor
+(`listening`). Suspending returns exactly the links it changed, so the notice about them is
+queued once, in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import SuspendReason
-from bot.storage.models import Chat, ChatCounter, Credential, Subscription
+from bot.storage.models import Chat, ChatCounter, Credential, Follow, Subscription
 
 Link = tuple[int, int]
 """(chat id, counter id)."""
@@ -51,19 +52,34 @@ def live_link() -> ColumnElement[bool]:
     )
 
 
-def listening(counter_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
-    """Some active chat is subscribed to the counter through a live link."""
+def heard() -> ColumnElement[bool]:
+    """The chat of the ChatCounter (in the FROM) is subscribed to its counter or follows one of
+    its uploadings."""
+    return or_(
+        exists().where(
+            Subscription.chat_id == ChatCounter.chat_id,
+            Subscription.counter_id == ChatCounter.counter_id,
+        ),
+        exists().where(
+            Follow.chat_id == ChatCounter.chat_id, Follow.counter_id == ChatCounter.counter_id
+        ),
+    )
+
+
+def listening(
+    counter_id: ColumnElement[int] | InstrumentedAttribute[int] | int,
+) -> ColumnElement[bool]:
+    """Some active chat hears about the counter (subscribed, or following) through a live link."""
     return (
         exists()
         .where(
-            Subscription.counter_id == counter_id,
-            ChatCounter.chat_id == Subscription.chat_id,
-            ChatCounter.counter_id == Subscription.counter_id,
-            Chat.id == Subscription.chat_id,
+            ChatCounter.counter_id == counter_id,
+            Chat.id == ChatCounter.chat_id,
             Chat.is_active.is_(True),
             live_link(),
+            heard(),
         )
-        .correlate_except(Subscription, ChatCounter, Chat, Credential)
+        .correlate_except(ChatCounter, Chat, Credential)
     )
 
 

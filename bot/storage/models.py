@@ -265,3 +265,29 @@ class CounterList(Base):
     fetched_at: Mapped[datetime] = mapped_column(UtcDateTime)
     digest: Mapped[str] = mapped_column(String(32))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Follow(Base):
+    """A chat (in a forum topic) following one uploading it made with /upload, until final.
+
+    `status` is the last one the chat was told; the monitor tells each new one through the
+    outbox, subscribed or not (bot/monitor/follows.py), and deletes the row at a final status.
+    """
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["chat_id", "counter_id"],
+            ["chat_counters.chat_id", "chat_counters.counter_id"],
+            ondelete="CASCADE",
+            onupdate="CASCADE",
+            name="fk_follows_chat_counters",
+        ),
+    )
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    counter_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    uploading_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

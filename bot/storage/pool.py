@@ -1,6 +1,7 @@
 """The pool of tokens that may poll a counter, and what the logins behind them can afford.
 
-A counter's candidates are the credentials of the live links of its subscribed active chats,
+A counter's candidates are the credentials of the live links of its active chats that are
+subscribed to it or follow one of its uploadings,
 the login with the most monitor budget left today first. A login's demand is its share of the
 counters it can poll (a counter n logins can poll counts 1/n to each).
 """
@@ -18,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import PauseReason
 from bot.metrica import RequestKind
 from bot.storage.dbclock import db_now
-from bot.storage.links import listening, live_link
-from bot.storage.models import Chat, ChatCounter, Counter, Credential, RequestCount, Subscription
+from bot.storage.links import heard, listening, live_link
+from bot.storage.models import Chat, ChatCounter, Counter, Credential, RequestCount
 
 Ts = TypeVarTuple("Ts")
 
@@ -139,15 +140,10 @@ class PoolRepository:
 
 
 def _candidate_links(query: Select[*Ts]) -> Select[*Ts]:
-    """Live links of subscribed active chats, with their credentials, added to a query."""
+    """Live links of active chats that hear the counter, with their credentials, in a query."""
     return (
         query.select_from(ChatCounter)
         .join(Credential, Credential.id == ChatCounter.credential_id)
-        .join(
-            Subscription,
-            (Subscription.chat_id == ChatCounter.chat_id)
-            & (Subscription.counter_id == ChatCounter.counter_id),
-        )
         .join(Chat, Chat.id == ChatCounter.chat_id)
-        .where(live_link(), Chat.is_active.is_(True))
+        .where(live_link(), Chat.is_active.is_(True), heard())
     )

@@ -24,6 +24,7 @@ from bot.telegram import (
     commands_reports,
     commands_subscriptions,
     commands_token,
+    commands_upload,
     commands_uploadings,
 )
 from bot.telegram.access import sender_is_admin
@@ -102,6 +103,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "chart", commands_reports.chart, "usage_chart", slow=True, action=ChatAction.UPLOAD_PHOTO
     ),
+    Command("upload", commands_upload.upload, "usage_upload", who=Who.ADMINS, slow=True),
     Command("subscribe", commands_subscriptions.subscribe, "usage_subscribe", who=Who.ADMINS),
     Command("subscriptions", commands_subscriptions.subscriptions, None),
     Command("unsubscribe", commands_subscriptions.unsubscribe, "usage_unsubscribe", who=Who.ADMINS),

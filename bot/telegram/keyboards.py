@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.telegram.callback_data import (
     HEARS_ORDER,
     Button,
+    Details,
     LinkCounter,
     LoginAgain,
     Noop,
@@ -62,6 +63,12 @@ def uploadings_pager(counter_id: int, page: Page[Any]) -> InlineKeyboardMarkup:
 def uploading_refresh(counter_id: int, uploading_id: int) -> InlineKeyboardMarkup:
     """↻ under one uploading."""
     return InlineKeyboardMarkup([[button(REFRESH, UploadingRefresh(counter_id, uploading_id))]])
+
+
+def details(lang: str, counter_id: int, uploading_id: int) -> InlineKeyboardMarkup:
+    """The Details button notifications carry, for one uploading."""
+    label = plain_text(t(lang, "button_details", id=uploading_id))
+    return InlineKeyboardMarkup([[button(label, Details(counter_id, uploading_id))]])
 
 
 def counter_choice(

@@ -82,7 +82,8 @@ MESSAGES: dict[str, str] = {
     "usage_lang": "Usage: {lang_cmd} <code>ru</code> or {lang_cmd} <code>en</code>.",
     "err_no_token": (
         "You have no Yandex token saved yet: send it to me in a "
-        '<a href="{private_link}">private chat</a> as /token <code>&lt;token&gt;</code>.'
+        '<a href="{private_link}">private chat</a> as /token <code>&lt;token&gt;</code>, '
+        "or log in with Yandex there with /login (if this bot's operator enabled it)."
     ),
     "err_token_revoked": (
         "Metrica no longer accepts the saved token (revoked or expired): send a new one with "
@@ -455,4 +456,58 @@ MESSAGES: dict[str, str] = {
         "👋 Logged out: the token was revoked at Yandex (where it could be) and deleted here."
     ),
     "logout_none": "You are not logged in: there is no token to forget.",
+    # --- /upload ---
+    "help_upload": (
+        "{upload_cmd} <code>[counter] [comment]</code>: as the caption of a calls CSV (or in "
+        "reply to one): upload it to Metrica with your token and follow it here"
+    ),
+    "menu_upload": "Upload a calls CSV to Metrica",
+    "usage_upload": (
+        "Send a calls CSV file with the caption {upload_cmd} <code>[counter id] [comment]</code>, "
+        "or reply with that to a message holding the file. The file: UTF-8, comma or semicolon "
+        "separated, a header with one of <code>UserId</code>, <code>ClientId</code>, "
+        "<code>Yclid</code> and <code>DateTime</code> (unix time). The comment is at most 255 "
+        "characters."
+    ),
+    "upload_done": "📤 <b>Uploading {id}</b> of {counter} is made.",
+    "upload_rows": "Rows sent: {rows} (Metrica counts {total})",
+    "upload_following": "I will tell this chat each status change until it is final.",
+    "err_upload_scope": (
+        "Metrica refused the upload: your Yandex token may only read. Uploading needs a token "
+        "with the <code>metrika:offline_data</code> (or <code>metrika:write</code>) scope: at "
+        '<a href="https://oauth.yandex.ru/">oauth.yandex.ru</a> give your app “Uploading '
+        "offline data to Metrica” (or “Editing Metrica counters”), get a new token and send it "
+        'with /token in a <a href="{private_link}">private chat</a> with me '
+        "(or /login there: it asks for that scope)."
+    ),
+    "err_several_counters": (
+        "Several counters are linked {where}: {counters}. Name one: "
+        "{upload_cmd} <code>&lt;counter id&gt; [comment]</code>."
+    ),
+    "csv_title": "❌ The file was not sent to Metrica:",
+    "csv_item": "• {problem}",
+    "csv_more": "• …and {count} more problems.",
+    "csv_rules": "Fix it and send it again ({help_cmd} describes the file).",
+    "csv_at_line": "line {line}",
+    "csv_at_cell": "line {line}, column <code>{column}</code>",
+    "csv_too_big": "the file is larger than {value} MB, more than a bot may download",
+    "csv_empty": "the file is empty",
+    "csv_not_utf8": "the text is not UTF-8 (save the file as “CSV UTF-8”)",
+    "csv_unreadable": "the CSV cannot be read (a quote is not closed?)",
+    "csv_no_name": "a column has no name",
+    "csv_unknown_column": "unknown column <code>{value}</code> (known: {known})",
+    "csv_duplicate_column": "the column appears twice",
+    "csv_no_id_column": (
+        "the header needs one of <code>UserId</code>, <code>ClientId</code>, <code>Yclid</code>"
+    ),
+    "csv_several_id_columns": "only one id column may be given, not {value}",
+    "csv_no_time_column": "the header needs a <code>DateTime</code> column (unix time)",
+    "csv_no_rows": "there are no rows under the header",
+    "csv_empty_row": "an empty row",
+    "csv_cell_count": "the number of values does not match the header (values / columns: {value})",
+    "csv_required": "the value is missing",
+    "csv_not_unix_time": "“{value}” is not a unix time (whole seconds since 1970)",
+    "csv_not_flag": "“{value}” should be 0 or 1",
+    "csv_not_seconds": "“{value}” should be whole seconds",
+    "csv_not_number": "“{value}” is not a number",
 }

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.errors import (
     AdminsOnly,
     AnonymousSender,
+    CallsFileRejected,
     CounterNotFound,
     LinkSuspended,
     LoginDisabled,
@@ -23,6 +24,7 @@ from bot.errors import (
     QuotaNearlySpent,
     QuotaUsedUp,
     ServiceError,
+    SeveralCounters,
     TargetOnlyInPrivate,
     TargetProblem,
     TokenRejected,
@@ -30,10 +32,12 @@ from bot.errors import (
     TokenUnreadable,
     TooManyRequests,
     UploadingNotFound,
+    UploadNotAllowed,
     YandexBusy,
 )
 from bot.texts import Html, t
 from bot.texts.markup import truncate
+from bot.texts.render_upload import render_csv_problems
 
 _KEYS: dict[type[ServiceError], str] = {
     NoToken: "err_no_token",
@@ -59,6 +63,8 @@ _KEYS: dict[type[ServiceError], str] = {
     LoginDisabled: "err_login_disabled",
     LoginUnavailable: "err_login_unavailable",
     YandexBusy: "err_yandex_busy",
+    UploadNotAllowed: "err_upload_scope",
+    SeveralCounters: "err_several_counters",
 }
 _ATTRIBUTES = (
     ("counter_id", "counter"),
@@ -72,6 +78,8 @@ REASON_LIMIT = 200
 
 def failure_text(lang: str, error: ServiceError, names: Mapping[str, Html], where: Html) -> Html:
     """The sentence for an error; `where` names the chat it is about ('here', 'in “X”')."""
+    if isinstance(error, CallsFileRejected):
+        return render_csv_problems(lang, error.problems, error.more, names)
     if isinstance(error, TargetProblem):
         key = f"err_target_{error.reason}"
     else:
@@ -88,6 +96,8 @@ def _params(error: ServiceError) -> dict[str, object]:
     }
     if isinstance(error, QuotaUsedUp | QuotaNearlySpent):
         params["time"] = _clock(error.resets_at)
+    if isinstance(error, SeveralCounters):
+        params["counters"] = ", ".join(str(counter_id) for counter_id in error.counter_ids)
     if isinstance(error, MetricaRefused):
         params["reason"] = truncate(error.reason, REASON_LIMIT)
     return params
