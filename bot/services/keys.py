@@ -1,4 +1,6 @@
-"""`python -m bot rotate-key`: every stored token re-encrypted with the first BOT_SECRET_KEY.
+"""`python -m bot rotate-key`: every stored secret re-encrypted with the first BOT_SECRET_KEY.
+
+Tokens, refresh tokens and pending device codes: every column in `storage.ciphertexts.ENCRYPTED`.
 
 Safe while bot processes run: each row is replaced only if it still holds what was read, so a
 token a user saves meanwhile (already encrypted with the first key) is never overwritten.
@@ -11,7 +13,7 @@ import logging
 from bot.config import Settings
 from bot.crypto import TokenCipher, UnreadableToken, load_or_create_keys
 from bot.logs import remember_secret
-from bot.storage.credentials import CredentialRepository
+from bot.storage.ciphertexts import ENCRYPTED, CiphertextRepository, EncryptedColumn
 from bot.storage.db import SessionFactory, create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
@@ -39,20 +41,31 @@ async def rotate_keys(settings: Settings) -> int:
 
 
 async def reencrypt(sessions: SessionFactory, cipher: TokenCipher) -> tuple[int, int]:
-    """(re-encrypted, unreadable) counts, one short transaction per batch."""
+    """(re-encrypted, unreadable) counts over every encrypted column."""
+    rotated = unreadable = 0
+    for column in ENCRYPTED:
+        done, lost = await _reencrypt_column(sessions, cipher, column)
+        rotated, unreadable = rotated + done, unreadable + lost
+    return rotated, unreadable
+
+
+async def _reencrypt_column(
+    sessions: SessionFactory, cipher: TokenCipher, column: EncryptedColumn
+) -> tuple[int, int]:
+    """One column, one short transaction per batch."""
     rotated = unreadable = 0
     last_id = 0
     while True:
         async with sessions.begin() as session:
-            credentials = CredentialRepository(session, cipher)
-            batch = await credentials.ciphertexts(after_id=last_id, limit=BATCH)
-            for credential_id, ciphertext in batch:
+            rows = CiphertextRepository(session, column)
+            batch = await rows.batch(after_id=last_id, limit=BATCH)
+            for row_id, ciphertext in batch:
                 try:
                     fresh = cipher.rotate(ciphertext)
                 except UnreadableToken:
                     unreadable += 1
                     continue
-                rotated += await credentials.replace_ciphertext(credential_id, ciphertext, fresh)
+                rotated += await rows.replace(row_id, ciphertext, fresh)
         if len(batch) < BATCH:
             return rotated, unreadable
         last_id = batch[-1][0]

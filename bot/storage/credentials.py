@@ -150,22 +150,3 @@ class CredentialRepository:
     def readable(self, credential: Credential) -> bool:
         """Whether a configured key decrypts the token."""
         return self.cipher.readable(credential.token_encrypted)
-
-    async def ciphertexts(self, *, after_id: int, limit: int) -> list[tuple[int, bytes]]:
-        """(id, encrypted token) of the next credentials by id, for re-encryption."""
-        rows = await self._session.execute(
-            select(Credential.id, Credential.token_encrypted)
-            .where(Credential.id > after_id)
-            .order_by(Credential.id)
-            .limit(limit)
-        )
-        return [(credential_id, ciphertext) for credential_id, ciphertext in rows]
-
-    async def replace_ciphertext(self, credential_id: int, old: bytes, new: bytes) -> bool:
-        """Store `new` unless the token changed meanwhile (a user saved another one)."""
-        result = await self._session.execute(
-            update(Credential)
-            .where(Credential.id == credential_id, Credential.token_encrypted == old)
-            .values(token_encrypted=new)
-        )
-        return bool(getattr(result, "rowcount", 0))

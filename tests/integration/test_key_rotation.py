@@ -12,12 +12,16 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
+from bot.clock import utc_now
 from bot.crypto import TokenCipher, UnreadableToken
 from bot.metrica import token_fingerprint
+from bot.oauth_schedule import PollSchedule
 from bot.services.keys import reencrypt
-from bot.storage.credentials import CredentialRepository
+from bot.storage.ciphertexts import CiphertextRepository
+from bot.storage.credentials import CredentialRepository, Renewal
 from bot.storage.db import SessionFactory, create_engine, create_session_factory
-from bot.storage.models import Credential
+from bot.storage.device_logins import DeviceLoginRepository
+from bot.storage.models import Credential, DeviceLogin
 from tests.process_env import inherited_environment
 
 OLD, NEW, LOST = (Fernet.generate_key() for _ in range(3))
@@ -64,17 +68,50 @@ async def test_reencrypt_moves_every_readable_token_to_the_first_key(sessions: S
 async def test_a_token_saved_meanwhile_is_not_overwritten(sessions: SessionFactory) -> None:
     await save(sessions, TokenCipher(OLD), 501, TOKENS[501])
     async with sessions.begin() as session:
-        [(credential_id, old_text)] = await CredentialRepository(
-            session, TokenCipher(OLD)
-        ).ciphertexts(after_id=0, limit=10)
+        [(credential_id, old_text)] = await CiphertextRepository(
+            session, Credential.token_encrypted
+        ).batch(after_id=0, limit=10)
     await save(sessions, TokenCipher([NEW, OLD]), 501, "y0_a-newer-token-000001")
 
     async with sessions.begin() as session:
-        repo = CredentialRepository(session, TokenCipher([NEW, OLD]))
-        replaced = await repo.replace_ciphertext(credential_id, old_text, b"stale")
+        repo = CiphertextRepository(session, Credential.token_encrypted)
+        replaced = await repo.replace(credential_id, old_text, b"stale")
 
     assert not replaced
     assert TokenCipher(NEW).decrypt((await stored(sessions))[501]) == "y0_a-newer-token-000001"
+
+
+async def test_refresh_tokens_and_pending_device_codes_are_rotated_too(
+    sessions: SessionFactory,
+) -> None:
+    old = TokenCipher(OLD)
+    now = utc_now()
+    async with sessions.begin() as session:
+        await CredentialRepository(session, old).save(
+            601,
+            "y0_access-of-a-login-01",
+            token_fingerprint("y0_access-of-a-login-01"),
+            "anna",
+            renewal=Renewal("1:refresh-of-a-login", None, now),
+        )
+        await DeviceLoginRepository(session, old).replace(
+            602,
+            "device-code-of-boris",
+            "ABCD-EFGH",
+            chat_id=602,
+            language="en",
+            schedule=PollSchedule.start(now, 5, 300),
+        )
+
+    assert await reencrypt(sessions, TokenCipher([NEW, OLD])) == (3, 0)
+
+    async with sessions.begin() as session:
+        refresh = await session.scalar(select(Credential.refresh_token_encrypted))
+        device_code = await session.scalar(select(DeviceLogin.device_code_encrypted))
+    assert refresh is not None
+    assert device_code is not None
+    assert TokenCipher(NEW).decrypt(refresh) == "1:refresh-of-a-login"
+    assert TokenCipher(NEW).decrypt(device_code) == "device-code-of-boris"
 
 
 def test_python_m_bot_rotate_key_rotates_the_stored_tokens(tmp_path: Path) -> None:
