@@ -14,12 +14,14 @@ from bot.logs import remember_secret
 from bot.metrica import Allowance, MetricaClient, RequestLimiter, create_http_client
 from bot.metrics import MetricsEndpoint
 from bot.monitor.runner import Monitor
+from bot.ratewindow import RateWindow
 from bot.services.budget import CommandBudget, UserRate
 from bot.services.quota_gate import DatabaseGate
 from bot.storage.db import create_engine, create_session_factory
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
 from bot.telegram.menu import set_command_menu, set_descriptions
+from bot.telegram.pace import MessagePace
 from bot.yandex_login import LoginClient, create_login_http
 
 log = logging.getLogger(__name__)
@@ -36,13 +38,14 @@ def build_services(
     login_http = create_login_http(str(settings.login_api_url))
     allowance = Allowance(settings.daily_quota, settings.quota_share)
     gate = DatabaseGate(sessions, allowance)
+    limiter = RequestLimiter(per_second=settings.metrica_requests_per_second)
     return Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
         cipher=TokenCipher(keys, seen=remember_secret),
         http=http,
-        metrica=MetricaClient(http, limiter=RequestLimiter(), gate=gate),
+        metrica=MetricaClient(http, limiter=limiter, gate=gate),
         login_http=login_http,
         login=LoginClient(login_http),
         allowance=allowance,
@@ -64,6 +67,7 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(64)
+        .rate_limiter(MessagePace(RateWindow(settings.telegram_messages_per_second, spread=True)))
         .post_init(lifecycle.started)
         .post_stop(lifecycle.stopping)
         .post_shutdown(lifecycle.stopped)

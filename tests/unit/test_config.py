@@ -169,3 +169,14 @@ def test_a_webhook_secret_telegram_would_refuse_is_named() -> None:
     [problem] = problems(telegram_bot_token=TOKEN, webhook_secret="has spaces!")
     assert problem.startswith("WEBHOOK_SECRET must be 1-256 characters of A-Z")
     assert "has spaces" not in problem
+
+
+def test_metrica_requests_per_second_defaults_to_metricas_per_ip_limit() -> None:
+    assert load_settings(telegram_bot_token=TOKEN).metrica_requests_per_second == 30
+    assert load_settings(telegram_bot_token=TOKEN, metrica_requests_per_second=15)
+
+
+@pytest.mark.parametrize("value", [0, 31])
+def test_metrica_requests_per_second_stays_within_one_ips_limit(value: int) -> None:
+    [problem] = problems(telegram_bot_token=TOKEN, metrica_requests_per_second=value)
+    assert "metrica_requests_per_second" in problem.lower()

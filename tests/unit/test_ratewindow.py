@@ -33,7 +33,7 @@ class VirtualTime:
         heapq.heappush(self._timers, (self.now + max(delay, 0.0), next(self._order), future))
         await future
 
-    async def run(self, work: asyncio.Future[object]) -> None:
+    async def run(self, work: asyncio.Task[None]) -> None:
         """Drive the clock until `work` is done."""
         while not work.done():
             for _ in range(20):  # let every runnable task reach its next sleep
@@ -74,7 +74,10 @@ async def send_through(
                 await window.acquire()
                 await request(delay)
 
-    work = asyncio.ensure_future(asyncio.gather(*(worker() for _ in range(workers))))
+    async def everyone() -> None:
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+    work = asyncio.create_task(everyone())
     await clock.run(work)
     await work
     return arrivals
