@@ -100,7 +100,11 @@ def _burst(
     asked = [r for r in metrica.requests if r.at >= started and "calls_uploadings" in r.path]
     arrivals = {r.token: r.at for r in reversed(asked) if r.token}
     before = [arrivals[token] - started for _, token, _ in group if token in arrivals]
-    after = [replied[user] - arrivals[token] for user, token, _ in group if user in replied]
+    after = [
+        replied[user] - arrivals[token]
+        for user, token, _ in group
+        if user in replied and token in arrivals
+    ]
     latencies = [replied[user] - started for user in chats if user in replied]
     wrong = [
         m["raw_text"]
