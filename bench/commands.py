@@ -187,6 +187,9 @@ def main() -> None:
     args_parser = parser("Many users asking for uploadings at once.")
     args_parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args_parser.add_argument("--profile", action="store_true", help="py-spy the bot process")
+    args_parser.add_argument(
+        "--lists", choices=("fresh", "stale", "none"), help="only bursts with stored lists so"
+    )
     args = args_parser.parse_args()
     banner(
         f"bench.commands: /uploadings bursts, Metrica at {LATENCY * 1000:.0f} ms, {args.database}",
@@ -194,7 +197,7 @@ def main() -> None:
     )
     quick = [(25, "fresh"), (50, "fresh"), (50, "stale")]
     full = [(25, "fresh"), (100, "fresh"), (100, "stale"), (100, "none")]
-    bursts = quick if args.quick else full
+    bursts = [b for b in (quick if args.quick else full) if args.lists in {None, b[1]}]
     spy = Path(tempfile.mkdtemp(prefix="bench-spy-")) / "commands.raw" if args.profile else None
     rows = []
     results = run(bursts, args.database, spy)

@@ -17,7 +17,7 @@ from bot.monitor.runner import Monitor
 from bot.ratewindow import RateWindow
 from bot.services.budget import CommandBudget, UserRate
 from bot.services.quota_gate import DatabaseGate
-from bot.storage.db import create_engine, create_session_factory
+from bot.storage.db import create_engine, create_read_session_factory, create_session_factory
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
 from bot.telegram.menu import set_command_menu, set_descriptions
@@ -43,6 +43,7 @@ def build_services(
         settings=settings,
         engine=engine,
         sessions=sessions,
+        reads=create_read_session_factory(engine),
         cipher=TokenCipher(keys, seen=remember_secret),
         http=http,
         metrica=MetricaClient(http, limiter=limiter, gate=gate),

@@ -51,7 +51,7 @@ class Asked:
 async def ask(services: Services, chat_id: int, counter_id: int) -> Asked:
     """The chat's access to the counter and the stored list's state."""
     at = utc_now()
-    async with services.sessions.begin() as session:
+    async with services.reads.begin() as session:
         ref = await link_token(session, services.cipher, chat_id, counter_id)
         stored = await CounterListRepository(session).state(counter_id)
         counter = await CounterRepository(session).get(counter_id)
@@ -78,7 +78,7 @@ async def stored_list(services: Services, stored: StoredList) -> FetchedList | N
     cached = cache.get(stored.counter_id, stored.digest)
     if cached is not None:
         return cached
-    async with services.sessions.begin() as session:
+    async with services.reads.begin() as session:
         loaded = await CounterListRepository(session).load(stored.counter_id)
     if loaded is None:
         return None
