@@ -68,7 +68,7 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(64)
-        .rate_limiter(MessagePace(RateWindow(settings.telegram_messages_per_second, spread=True)))
+        .rate_limiter(MessagePace(RateWindow(settings.telegram_messages_per_second)))
         .post_init(lifecycle.started)
         .post_stop(lifecycle.stopping)
         .post_shutdown(lifecycle.stopped)

@@ -4,6 +4,9 @@ Telegram allows about 30 messages a second per bot. Replies and the monitor's no
 leave through the same Bot, so PTB's rate-limiter hook paces them together through one
 RateWindow (TELEGRAM_MESSAGES_PER_SECOND): a burst of answers waits its turn instead of being
 refused with 429, and a reply never pushes a notification over the limit or the other way.
+The window holds each message until a second after Telegram's answer, which alone keeps any
+second of arrivals at Telegram within the limit; so no even spacing is imposed on top, and a
+sender that fell behind for a moment (a slow database write) may catch up at once.
 Other calls (getUpdates, chat actions, callback answers) are not counted by Telegram's
 message limit and pass at once.
 """

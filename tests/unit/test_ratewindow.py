@@ -97,9 +97,10 @@ async def test_counting_only_starts_lets_held_up_requests_crowd_a_second():
     assert busiest_second(arrivals) > 30  # the 429s of the 5,000-chat fan-out
 
 
-async def test_a_request_held_until_its_answer_never_crowds_a_second():
+@pytest.mark.parametrize("spread", [True, False])
+async def test_a_request_held_until_its_answer_never_crowds_a_second(spread: bool):
     clock = VirtualTime()
-    window = RateWindow(30, clock=clock, sleep=clock.sleep, spread=True)
+    window = RateWindow(30, clock=clock, sleep=clock.sleep, spread=spread)
 
     arrivals = await send_through(window, clock, held_up_at_the_start(120), whole=True)
 
