@@ -17,8 +17,8 @@ Each reply is also split where the fake Metrica saw the request arrive: "before 
 Each burst finds the users' stored lists (bot.services.lists) in one state: "none" (never
 fetched: one Metrica request per reply), "fresh" (stored just before the burst: no request) or
 "stale" (stored two days ago: one request per reply). Replies also meet Telegram's own limit,
-30 messages a second: the k-th of N replies cannot be accepted before (k - 1) / 30 s when they
-are paced evenly ("Telegram bound"). Added latency is measured against the larger bound.
+30 messages in any rolling second: the k-th of N replies (from 0) cannot be accepted before
+k // 30 seconds ("Telegram bound"). Added latency is measured against the larger bound.
 """
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ def _burst(
 
 
 def telegram_bound(size: int) -> list[float]:
-    """The earliest each of `size` replies can be accepted when paced at Telegram's 30/s."""
-    return [k / TELEGRAM_PER_SECOND for k in range(size)]
+    """The earliest each of `size` replies can be accepted under Telegram's 30 a second."""
+    return [float(k // TELEGRAM_PER_SECOND) for k in range(size)]
 
 
 def _store(url: str, group: list[tuple[int, str, int]], mode: str) -> None:
