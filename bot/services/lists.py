@@ -9,7 +9,7 @@ either is spent the stored list answers, saying why, and only ↻ is refused out
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import utc_now
@@ -161,6 +161,7 @@ async def _fetch(services: Services, ref: TokenRef, counter_id: int, user: int) 
         await CounterListRepository(session).save(
             counter_id, listing.uploadings, fetched.digest, fetched.at
         )
+    fetched = replace(fetched, stored_at=utc_now())
     services.budget.lists.put(counter_id, fetched)
     return fetched
 
