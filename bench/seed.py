@@ -22,13 +22,16 @@ from sqlalchemy import Table, insert, text, update
 
 from bench.common import POSTGRES_URL, SECRET_KEY
 from bot.crypto import TokenCipher
+from bot.domain import Uploading
 from bot.metrica import token_fingerprint
 from bot.storage.db import create_engine
+from bot.storage.lists import encode
 from bot.storage.migrate import upgrade
 from bot.storage.models import (
     Chat,
     ChatCounter,
     Counter,
+    CounterList,
     Credential,
     Subscription,
     UploadingState,
@@ -305,4 +308,22 @@ async def seed_users(url: str, users: list[tuple[int, str, int]]) -> None:
             (ChatCounter, links),
         ):
             await _insert(conn, model, rows)
+    await engine.dispose()
+
+
+async def seed_lists(
+    url: str, counters: list[int], statuses: list[tuple[int, str]], fetched_at: datetime
+) -> None:
+    """Every counter's stored list (as a command or the poller would keep it), fetched then."""
+    payload = encode([Uploading(n, status, CREATE_TIME) for n, status in statuses])
+    rows = [
+        {"counter_id": cid, "fetched_at": fetched_at, "digest": f"bench-{cid}", "payload": payload}
+        for cid in counters
+    ]
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(
+            CounterList.__table__.delete().where(CounterList.counter_id.in_(counters))
+        )
+        await _insert(conn, CounterList, rows)
     await engine.dispose()

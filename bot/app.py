@@ -16,13 +16,15 @@ from bot.metrica import Allowance, MetricaClient, RequestLimiter, create_http_cl
 from bot.metrics import MetricsEndpoint
 from bot.monitor.logins import LoginJobs
 from bot.monitor.runner import Monitor
+from bot.ratewindow import RateWindow
 from bot.services.budget import CommandBudget, UserRate
 from bot.services.quota_gate import DatabaseGate
-from bot.storage.db import create_engine, create_session_factory
+from bot.storage.db import create_engine, create_read_session_factory, create_session_factory
 from bot.telegram.commands_login import show_ended
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.handlers import register_handlers
 from bot.telegram.menu import set_command_menu, set_descriptions
+from bot.telegram.pace import MessagePace
 from bot.yandex_login import LoginClient, create_login_http
 from bot.yandex_oauth import OAuthClient, create_oauth_http
 
@@ -41,13 +43,15 @@ def build_services(
     allowance = Allowance(settings.daily_quota, settings.quota_share)
     gate = DatabaseGate(sessions, allowance)
     oauth_http, oauth = _oauth(settings)
+    limiter = RequestLimiter(per_second=settings.metrica_requests_per_second)
     return Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
+        reads=create_read_session_factory(engine),
         cipher=TokenCipher(keys, seen=remember_secret),
         http=http,
-        metrica=MetricaClient(http, limiter=RequestLimiter(), gate=gate),
+        metrica=MetricaClient(http, limiter=limiter, gate=gate),
         login_http=login_http,
         login=LoginClient(login_http),
         allowance=allowance,
@@ -80,6 +84,7 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(64)
+        .rate_limiter(MessagePace(RateWindow(settings.telegram_messages_per_second)))
         .post_init(lifecycle.started)
         .post_stop(lifecycle.stopping)
         .post_shutdown(lifecycle.stopped)

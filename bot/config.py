@@ -66,9 +66,12 @@ class Settings(BaseSettings):
     # How long a process may hold a claimed counter or message before another may take it
     # over (a process that died): longer than one Metrica poll with retries or one send.
     lease_seconds: Annotated[int, Field(ge=5, le=3600)] = 120
-    # Notifications per second this process sends at most; Telegram allows about 30 overall,
-    # so with N bot processes set it to about 30 / N.
+    # Messages per second this process sends at most (notifications and replies); Telegram
+    # allows about 30 overall, so with N bot processes set it to about 30 / N.
     telegram_messages_per_second: Annotated[int, Field(gt=0, le=30)] = 30
+    # Metrica requests per second this process starts at most; Metrica allows 30 per IP, so
+    # with N bot processes behind one IP set it to 30 / N.
+    metrica_requests_per_second: Annotated[int, Field(gt=0, le=30)] = 30
     webhook_url: AnyHttpUrl | None = None
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a container must listen on all interfaces
     webhook_port: Annotated[int, Field(gt=0, lt=65536)] = 8443

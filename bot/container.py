@@ -23,6 +23,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     sessions: SessionFactory
+    reads: SessionFactory  # transactions that only read (no write lock on SQLite)
     cipher: TokenCipher
     http: httpx.AsyncClient
     metrica: MetricaClient

@@ -4,7 +4,8 @@ Metrica allows 5000 reads per login per day, 3 parallel requests per login and 3
 per second per IP. Quotas are keyed by the token's Yandex login, else by a fingerprint of the
 token, so no table or log ever holds a token. The day's counts and the parallel slots shared
 by every process live behind a RequestGate (gate.py); the limiter here keeps this process's
-own requests in line first (3 per key, 30 a second) and forgets a key as soon as it is idle.
+own requests in line first (3 per key, METRICA_REQUESTS_PER_SECOND) and forgets a key as soon
+as it is idle. Metrica counts 30 a second per IP: N processes behind one IP share them.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class _KeyState:
 
 
 class RequestLimiter:
-    """At most N requests in flight per key and M request starts per rolling second."""
+    """At most N requests in flight per key and M per rolling second (start to answer + 1 s)."""
 
     def __init__(
         self,
@@ -67,8 +68,7 @@ class RequestLimiter:
             state = self._keys[key] = _KeyState(asyncio.Semaphore(self._per_token))
         state.users += 1
         try:
-            async with state.semaphore:
-                await self._rate.acquire()
+            async with state.semaphore, self._rate.slot():
                 state.in_flight += 1
                 try:
                     yield

@@ -16,7 +16,6 @@ from bot.monitor.instance import instance_id
 from bot.monitor.poller import Poller
 from bot.monitor.pump import Pump, cancel_task, every
 from bot.monitor.sender import Sender
-from bot.ratewindow import RateWindow
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository, PollJob
 from bot.storage.quota import LoginSlotRepository, RequestCountRepository
@@ -41,8 +40,7 @@ class Monitor:
         self.owner = owner or instance_id()
         self._services = services
         lease = timedelta(seconds=settings.lease_seconds)
-        rate = RateWindow(settings.telegram_messages_per_second, spread=True)
-        self.sender = Sender(services.sessions, bot, owner=self.owner, lease=lease, rate=rate)
+        self.sender = Sender(services.sessions, bot, owner=self.owner, lease=lease)
         self.send_pump: Pump[Delivery] = Pump(
             "sender",
             claim=self.sender.claim,

@@ -1,4 +1,4 @@
-"""Delivers the outbox to Telegram: paced per chat and overall, every refusal handled per chat.
+"""Delivers the outbox to Telegram: paced per chat, every refusal handled per chat.
 
 A message is marked sent right after Telegram confirms it; one too long for a message goes out
 in parts, in order, each paced like a message of its own. 429 holds only that chat until
@@ -6,7 +6,8 @@ retry_after; a chat that blocked or removed the bot becomes inactive and its pen
 are dropped; a migrated group gets its messages at the new id; HTML Telegram refuses goes out
 again as plain text; network errors and 5xx are retried with backoff. A message for a forum
 topic that was deleted or closed goes to General with a line saying so, and the topic's
-subscriptions move to General.
+subscriptions move to General. The pace overall (Telegram's ~30 a second, shared with command
+replies) is the Bot's own: bot.telegram.pace.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from bot.monitor.delivery import (
     send_backoff,
 )
 from bot.monitor.notify import chat_language
-from bot.ratewindow import RateWindow
 from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
 from bot.storage.outbox import OutboxRepository, decode_buttons
@@ -62,7 +62,6 @@ class Sender:
         *,
         owner: str,
         lease: timedelta,
-        rate: RateWindow,
         now: Callable[[], datetime] = utc_now,
         rand: Callable[[], float] = random.random,
     ) -> None:
@@ -70,7 +69,6 @@ class Sender:
         self._bot = bot
         self._owner = owner
         self._lease = lease
-        self._rate = rate
         self._now = now
         self._rand = rand
 
@@ -118,7 +116,6 @@ class Sender:
             [delivery.text] if fits(delivery.text, limit) else split_message(delivery.text, limit)
         )
         try:
-            await self._rate.acquire()
             await self._bot.send_message(
                 delivery.chat_id,
                 parts[0],

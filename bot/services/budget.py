@@ -109,6 +109,7 @@ class FetchedList:
     uploadings: list[Uploading]
     digest: str
     at: datetime
+    stored_at: datetime | None = None  # when a fetch of this process committed it
 
 
 @dataclass
@@ -127,9 +128,15 @@ class ListCache:
         return cached
 
     def fetched_since(self, counter_id: int, since: datetime) -> FetchedList | None:
-        """A list fetched from Metrica at or after `since` (by someone asking meanwhile)."""
+        """A list fetched from Metrica, or stored by a fetch of ours, at or after `since`.
+
+        Stored counts too: a reader that began before the fetch committed did not see it.
+        """
         cached = self._lists.get(counter_id)
-        return cached if cached is not None and cached.at >= since else None
+        if cached is None:
+            return None
+        stored = cached.stored_at is not None and cached.stored_at >= since
+        return cached if cached.at >= since or stored else None
 
     def put(self, counter_id: int, fetched: FetchedList) -> None:
         """Remember a list; the least recently used goes beyond `size`."""

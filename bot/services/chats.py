@@ -39,8 +39,28 @@ async def ensure_chat(session: AsyncSession, chat: ChatRef) -> Chat:
     return stored
 
 
-async def chat_language(sessions: SessionFactory, chat: ChatRef) -> Language:
-    """The chat's language; on first contact, stored from the sender's Telegram language."""
+def _up_to_date(stored: Chat | None, chat: ChatRef) -> bool:
+    """Whether ensure_chat would write nothing for this chat."""
+    return (
+        stored is not None
+        and stored.is_active
+        and stored.title == chat.title
+        and stored.language is not None
+    )
+
+
+async def chat_language(
+    sessions: SessionFactory, chat: ChatRef, *, reads: SessionFactory | None = None
+) -> Language:
+    """The chat's language; on first contact, stored from the sender's Telegram language.
+
+    With `reads`, a chat already known is only read (no write lock on SQLite).
+    """
+    if reads is not None:
+        async with reads.begin() as session:
+            known = await ChatRepository(session).get(chat.id)
+            if known is not None and _up_to_date(known, chat):
+                return parse_language(known.language) or language_for(None)
     async with sessions.begin() as session:
         stored = await ensure_chat(session, chat)
         return parse_language(stored.language) or language_for(None)

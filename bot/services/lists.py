@@ -9,7 +9,7 @@ either is spent the stored list answers, saying why, and only ↻ is refused out
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import utc_now
@@ -51,7 +51,7 @@ class Asked:
 async def ask(services: Services, chat_id: int, counter_id: int) -> Asked:
     """The chat's access to the counter and the stored list's state."""
     at = utc_now()
-    async with services.sessions.begin() as session:
+    async with services.reads.begin() as session:
         ref = await link_token(session, services.cipher, chat_id, counter_id)
         stored = await CounterListRepository(session).state(counter_id)
         counter = await CounterRepository(session).get(counter_id)
@@ -78,7 +78,7 @@ async def stored_list(services: Services, stored: StoredList) -> FetchedList | N
     cached = cache.get(stored.counter_id, stored.digest)
     if cached is not None:
         return cached
-    async with services.sessions.begin() as session:
+    async with services.reads.begin() as session:
         loaded = await CounterListRepository(session).load(stored.counter_id)
     if loaded is None:
         return None
@@ -161,6 +161,7 @@ async def _fetch(services: Services, ref: TokenRef, counter_id: int, user: int) 
         await CounterListRepository(session).save(
             counter_id, listing.uploadings, fetched.digest, fetched.at
         )
+    fetched = replace(fetched, stored_at=utc_now())
     services.budget.lists.put(counter_id, fetched)
     return fetched
 

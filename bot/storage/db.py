@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SessionFactory = async_sessionmaker[AsyncSession]
+_READ_ONLY = "bot_read_only"  # an execution option: begin without the write lock
 
 
 def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
@@ -52,10 +53,26 @@ def _no_fk_pragmas(dbapi_connection: Any, record: object) -> None:
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:
-    """Take the write lock at BEGIN, so two writers wait instead of failing to upgrade."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take the write lock at BEGIN, so two writers wait instead of failing to upgrade.
+
+    A reader (`create_read_session_factory`) begins without it: in WAL mode readers never
+    wait for the writer, so a burst of commands does not queue behind SQLite's one lock.
+    """
+    reading = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions for transactions that only read: on SQLite they take no write lock.
+
+    A transaction begun here that writes fails on SQLite when another writer holds the lock,
+    so only reads belong here. PostgreSQL begins every transaction the same way.
+    """
+    return async_sessionmaker(
+        engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+    )

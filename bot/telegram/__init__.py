@@ -12,4 +12,5 @@
 - handlers.py             which update goes where; menu.py the command menus and descriptions
 - error_handler.py        the last line of defence for anything unexpected
 - context.py              typed access to the shared services
+- pace.py                 one pace (TELEGRAM_MESSAGES_PER_SECOND) for every message sent
 """

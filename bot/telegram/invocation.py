@@ -220,7 +220,8 @@ async def language(update: Update, context: BotContext) -> Language:
     if ref is None:
         user = update.effective_user
         return language_for(user.language_code if user else None)
-    return await chat_language(context.services.sessions, ref)
+    services = context.services
+    return await chat_language(services.sessions, ref, reads=services.reads)
 
 
 async def reply(

@@ -15,7 +15,6 @@ from bot.domain import Change, ChangeKind, PauseReason, Uploading
 from bot.monitor.notify import queue_changes
 from bot.monitor.pausing import pause_counter, pause_for_quota
 from bot.monitor.sender import Sender
-from bot.ratewindow import RateWindow
 from bot.storage.credentials import CredentialRepository
 from bot.storage.db import SessionFactory
 from bot.storage.models import Credential
@@ -76,9 +75,7 @@ async def queue(sessions: SessionFactory, changes: list[Change]) -> int:
 async def send_all(sessions: SessionFactory, bot: Bot) -> None:
     """Send every due message, the clock moving past each chat's pace."""
     clock = FakeClock(START)
-    sender = Sender(
-        sessions, bot, owner="test", lease=timedelta(seconds=60), rate=RateWindow(30), now=clock
-    )
+    sender = Sender(sessions, bot, owner="test", lease=timedelta(seconds=60), now=clock)
     for _ in range(20):
         deliveries = await sender.claim(10)
         if not deliveries:

@@ -109,3 +109,16 @@ def test_the_wait_is_at_least_one_second(per_minute: int):
         rate.take(1)
     clock.now += 59.9
     assert rate.take(1) == 1
+
+
+def test_a_fetch_committed_after_a_reader_began_counts_for_that_reader():
+    cache = ListCache(size=2)
+    fetched = FetchedList([Uploading(1, "MATCHED")], "d1", T0)
+    cache.put(1, fetched)
+    began = T0 + timedelta(seconds=1)  # after Metrica answered, before the list was stored
+    assert cache.fetched_since(1, began) is None
+
+    cache.put(1, FetchedList(fetched.uploadings, "d1", T0, stored_at=T0 + timedelta(seconds=2)))
+
+    assert cache.fetched_since(1, began) is not None
+    assert cache.fetched_since(1, T0 + timedelta(seconds=3)) is None

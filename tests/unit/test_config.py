@@ -186,3 +186,14 @@ def test_login_is_off_without_a_client_id_and_needs_id_and_secret_together() -> 
     )
     assert both.login_enabled
     assert "the-app-secret" not in repr(both)
+
+
+def test_metrica_requests_per_second_defaults_to_metricas_per_ip_limit() -> None:
+    assert load_settings(telegram_bot_token=TOKEN).metrica_requests_per_second == 30
+    assert load_settings(telegram_bot_token=TOKEN, metrica_requests_per_second=15)
+
+
+@pytest.mark.parametrize("value", [0, 31])
+def test_metrica_requests_per_second_stays_within_one_ips_limit(value: int) -> None:
+    [problem] = problems(telegram_bot_token=TOKEN, metrica_requests_per_second=value)
+    assert "metrica_requests_per_second" in problem.lower()

@@ -145,13 +145,24 @@ async def test_starts_beyond_the_per_second_cap_wait_for_the_window_to_slide():
     assert clock.now == pytest.approx(101.0)
 
 
-async def test_starts_spread_over_time_never_wait():
+async def test_requests_spread_over_time_never_wait():
     clock = FakeClock()
     limiter = RequestLimiter(per_second=2, clock=clock, sleep=clock.sleep)
     for _ in range(10):
         async with limiter.slot("a"):
-            clock.now += 0.5
+            clock.now += 0.1
+        clock.now += 0.5
     assert clock.sleeps == []
+
+
+async def test_a_request_counts_until_a_second_after_its_answer():
+    clock = FakeClock()
+    limiter = RequestLimiter(per_second=2, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        async with limiter.slot("a"):
+            clock.now += 0.5
+    # The second ended at 101.0: the third waits until the first's answer is a second old.
+    assert clock.sleeps == [pytest.approx(0.5)]
 
 
 async def test_a_burst_is_paced_to_the_per_second_cap():
@@ -171,7 +182,7 @@ def test_limits_must_be_positive(per_token, per_second):
 
 
 async def test_a_key_is_forgotten_once_nobody_uses_or_awaits_it():
-    limiter = RequestLimiter(per_token=1)
+    limiter = RequestLimiter(per_token=1, per_second=1000)  # the per-second cap is not the point
     for number in range(1000):
         async with limiter.slot(f"junk-{number}"):
             assert limiter.tracked() == 1
