@@ -131,7 +131,12 @@ async def _bot_pass(
 
     interval = min(5.0, max(0.5, settings.poll_interval_seconds / 4))
     pump = Pump(
-        "poller", claim=poller.claim, work=work, concurrency=POLL_CONCURRENCY, interval=interval
+        "poller",
+        claim=poller.claim,
+        work=work,
+        concurrency=POLL_CONCURRENCY,
+        interval=interval,
+        batch=POLL_CONCURRENCY // 2,
     )
     rss_start, threads_before = rss_mb(), thread_cpu_seconds()
     usage = Usage().start()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain import Counter, Uploading
+from bot.domain import Counter, Uploading, is_final
 from bot.metrica.errors import Unavailable
 
 MAX_ID = 2**63 - 1  # BIGINT
@@ -156,15 +156,49 @@ class Answer:
     content: bytes
 
 
-@dataclass(frozen=True, slots=True)
 class Listing:
-    """A counter's call uploadings as Metrica listed them, and a digest of that answer."""
+    """A counter's call uploadings as Metrica listed them, and a digest of that answer.
 
-    uploadings: list[Uploading]
-    digest: str
+    An answer byte for byte the same as a known one (`same`) is parsed only when its uploadings
+    are asked for: those bytes parsed fine before, and a quiet poll needs only a glance.
+    """
+
+    __slots__ = ("_body", "_uploadings", "digest", "same")
+
+    def __init__(
+        self,
+        uploadings: list[Uploading] | None,
+        digest: str,
+        *,
+        body: Any = None,
+        same: bool = False,
+    ) -> None:
+        self._uploadings = uploadings
+        self._body = body
+        self.digest = digest
+        self.same = same
+
+    @property
+    def uploadings(self) -> list[Uploading]:
+        """Every uploading, parsed (once)."""
+        if self._uploadings is None:
+            self._uploadings = parse_uploadings(self._body)
+        return self._uploadings
+
+    def unfinished_created(self) -> list[datetime | None]:
+        """When each unfinished uploading was created, without parsing the others."""
+        if self._uploadings is not None:
+            return [u.create_time for u in self._uploadings if not u.is_final]
+        return [
+            parse_time(item.get("create_time"))
+            for item in _list(self._body, "uploadings")
+            if not is_final(item.get("status"))
+        ]
 
 
-def parse_listing(answer: Answer) -> Listing:
+def parse_listing(answer: Answer, known: str | None = None) -> Listing:
     """Uploadings with a digest of Metrica's answer: the same answer, the same digest."""
     digest = hashlib.blake2b(answer.content, digest_size=16).hexdigest()
+    if digest == known:
+        return Listing(None, digest, body=answer.body, same=True)
     return Listing(parse_uploadings(answer.body), digest)
