@@ -138,7 +138,9 @@ class Poller:
     async def _read(self, job: PollJob, candidate: Candidate) -> Listing:
         token = self._services.cipher.decrypt(candidate.token_encrypted)
         caller = Caller(candidate.quota_key, RequestKind.MONITOR)
-        return await self._services.metrica.listing(token, job.counter_id, caller=caller)
+        return await self._services.metrica.listing(
+            token, job.counter_id, caller=caller, known=job.list_digest
+        )
 
     async def _recorded(self, job: PollJob, candidate: Candidate, listing: Listing) -> None:
         if await self._recorder.record(job, candidate, listing):

@@ -4,8 +4,8 @@ One slow or failing item never holds up the others: items run concurrently (at m
 `concurrency` at once), a failure is logged and the loop goes on, and a finished item wakes the
 loop to claim more: once `batch` slots are free (claims come in batches), or else once
 `interval` passed since the last claim. The loop sleeps what is left of `interval` after
-claiming, and `wake()` ends the sleep early. `on_pass` is called after each claim that worked (or when every slot is
-busy): the loop is alive. CancelledError is never swallowed.
+claiming, and `wake()` ends the sleep early. `on_pass` is called after each claim that worked
+(or when it waits for free slots): the loop is alive. CancelledError is never swallowed.
 """
 
 from __future__ import annotations
