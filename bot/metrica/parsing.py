@@ -185,15 +185,11 @@ class Listing:
             self._uploadings = parse_uploadings(self._body)
         return self._uploadings
 
-    def unfinished_created(self) -> list[datetime | None]:
-        """When each unfinished uploading was created, without parsing the others."""
+    def has_unfinished(self) -> bool:
+        """Whether any uploading is still unfinished (only the statuses are looked at)."""
         if self._uploadings is not None:
-            return [u.create_time for u in self._uploadings if not u.is_final]
-        return [
-            parse_time(item.get("create_time"))
-            for item in _list(self._body, "uploadings")
-            if not is_final(item.get("status"))
-        ]
+            return not all(u.is_final for u in self._uploadings)
+        return not all(is_final(item.get("status")) for item in _list(self._body, "uploadings"))
 
 
 def parse_listing(answer: Answer, known: str | None = None) -> Listing:

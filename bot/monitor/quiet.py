@@ -2,17 +2,17 @@
 
 A poll whose answer has the digest of the list recorded last (and that was recorded as a
 baseline) cannot hold a change: the snapshot already has every status. Only a stuck warning
-could come due with time, so a list with an unfinished uploading past the stuck threshold takes
-the full path. Everything else skips the snapshot, the diff and the ORM: the schedule is queued
-here and written with other polls' in one transaction (`ScheduleBatch`), and each poll waits
-for its own write, so a poll that ends has its schedule committed.
+could come due with time, and the full path recorded when (`counters.stuck_due_at`): past
+that, the full path again. Everything else skips the snapshot, the diff and the ORM: the
+schedule is queued here and written with other polls' in one transaction (`ScheduleBatch`),
+and each poll waits for its own write, so a poll that ends has its schedule committed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.metrica import Listing
 from bot.storage.db import SessionFactory
@@ -23,18 +23,17 @@ BATCH_SIZE = 16  # one claim's worth of counters (POLL_CONCURRENCY)
 BATCH_DELAY = 0.05  # seconds a schedule may wait for others before it is written
 
 
-def quiet_hot(job: PollJob, listing: Listing, now: datetime, stuck_after: timedelta) -> bool | None:
+def quiet_hot(job: PollJob, listing: Listing, now: datetime) -> bool | None:
     """For a quiet poll whether the counter is hot (unfinished uploadings); else None.
 
-    Quiet: the list recorded last (after a baseline), and no unfinished one past the stuck
-    threshold (a stuck warning may be due: that needs the snapshot).
+    Quiet: the list recorded last (after a baseline), and no stuck warning due yet (one needs
+    the snapshot, to know who was warned).
     """
     if not (listing.same and job.has_baseline):
         return None
-    unfinished = listing.unfinished_created()
-    if any(created is not None and now - created > stuck_after for created in unfinished):
+    if job.stuck_due_at is not None and now > job.stuck_due_at:
         return None
-    return bool(unfinished)
+    return listing.has_unfinished()
 
 
 class ScheduleBatch:

@@ -68,7 +68,7 @@ class Recorder:
     async def record(self, job: PollJob, candidate: Candidate, listing: Listing) -> int:
         """Snapshot, stored list, notifications, schedule; how many messages were queued."""
         now = self.now()
-        hot = quiet_hot(job, listing, now, self.config.stuck_after)
+        hot = quiet_hot(job, listing, now)
         if hot is not None:
             return await self._quiet(job, candidate, hot=hot, now=now)
         uploadings, listed = listing.uploadings, listing.digest
@@ -93,7 +93,12 @@ class Recorder:
                 await CounterListRepository(session).save(job.counter_id, uploadings, listed, now)
             queued = await queue_changes(session, counter.id, counter.name, outcome.changes, now)
             at = self._next_poll(candidate, hot=outcome.hot, now=now)
-            polled = Polled(now, outcome.hot, listed if listed != counter.list_digest else None)
+            polled = Polled(
+                now,
+                outcome.hot,
+                listed if listed != counter.list_digest else None,
+                outcome.stuck_due_at,
+            )
             await repo.reschedule(
                 job.counter_id,
                 self.owner,

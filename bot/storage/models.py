@@ -111,6 +111,9 @@ class Counter(Base):
     lease_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Digest of the list the poller last stored in counter_lists (unchanged: nothing to write).
     list_digest: Mapped[str | None] = mapped_column(String(32))
+    # When that list's first unwarned unfinished uploading turns stuck (None: none can): until
+    # then a poll that gets the same list needs no look at the snapshot (monitor/quiet.py).
+    stuck_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ChatCounter(Base):

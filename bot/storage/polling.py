@@ -39,6 +39,7 @@ class PollJob:
     has_baseline: bool
     failures: int
     list_digest: str | None
+    stuck_due_at: datetime | None
     candidates: tuple[Candidate, ...]
 
 
@@ -49,6 +50,7 @@ class Polled:
     at: datetime
     hot: bool
     list_digest: str | None = None
+    stuck_due_at: datetime | None = None
 
 
 class PollingRepository:
@@ -94,6 +96,7 @@ class PollingRepository:
                 Counter.has_baseline,
                 Counter.failures,
                 Counter.list_digest,
+                Counter.stuck_due_at,
             )
         )
         candidates = await PoolRepository(self._session).candidates(ids, day)
@@ -134,7 +137,12 @@ class PollingRepository:
             "lease_until": None,
         }
         if polled is not None:
-            values |= {"last_polled_at": polled.at, "has_baseline": True, "is_hot": polled.hot}
+            values |= {
+                "last_polled_at": polled.at,
+                "has_baseline": True,
+                "is_hot": polled.hot,
+                "stuck_due_at": polled.stuck_due_at,
+            }
             if polled.list_digest is not None:
                 values["list_digest"] = polled.list_digest
         result = await self._session.execute(
