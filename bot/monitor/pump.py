@@ -111,6 +111,8 @@ class Pump(Generic[T]):
         except Exception:
             log.exception("%s: one item failed; the others go on", self.name)
         finally:
+            # The slot is free now, not when the done callback runs (after the woken loop).
+            self._workers.discard(asyncio.current_task())
             self._wake.set()  # a slot is free: more may be claimed
 
     async def _sleep(self, seconds: float) -> None:
