@@ -269,6 +269,8 @@ def profile_pass(plan: WatchPlan, kind: str) -> None:
     with RemoteFake("bench.fakes.BulkMetrica", latency=LATENCY) as metrica, database(kind) as url:
         metrica.call("seed", plan.tokens(), plan.statuses())
         asyncio.run(seed_database(url, plan))
+        run_in_child(bot_pass, url, metrica.url, plan.counters, False)  # warm-up, as above
+        asyncio.run(reset_schedule(url))
         result = run_in_child(
             bot_pass,
             url,
