@@ -21,6 +21,7 @@ cap (3 in flight per token stays) to show what the bot itself could do.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,13 +109,23 @@ async def _baseline(
     return {"wall": usage.wall, "cpu": usage.cpu, "rss_start": rss_start, "peak": peak_rss_mb()}
 
 
-def bot_pass(database_url: str, metrica_url: str, counters: int, throttled: bool) -> dict[str, Any]:
-    """The bot's poller over every due counter once."""
-    return asyncio.run(_bot_pass(database_url, metrica_url, counters, throttled))
+def bot_pass(
+    database_url: str,
+    metrica_url: str,
+    counters: int,
+    throttled: bool,
+    seconds: float | None = None,
+) -> dict[str, Any]:
+    """The bot's poller over every due counter once (or for at most `seconds`)."""
+    return asyncio.run(_bot_pass(database_url, metrica_url, counters, throttled, seconds))
 
 
 async def _bot_pass(
-    database_url: str, metrica_url: str, counters: int, throttled: bool
+    database_url: str,
+    metrica_url: str,
+    counters: int,
+    throttled: bool,
+    seconds: float | None = None,
 ) -> dict[str, Any]:
     settings = bot_settings(database_url, metrica_url)
     log_to_file(settings)
@@ -143,7 +154,8 @@ async def _bot_pass(
     rss_start, threads_before = rss_mb(), thread_cpu_seconds()
     usage = Usage().start()
     pump.start()
-    await finished.wait()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(finished.wait(), seconds)
     usage.stop()
     threads = {
         name: seconds - threads_before.get(name, 0.0)
