@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.common import banner, parser, run_in_child, table
 from bench.fakes import RemoteFake
-from bench.poll_pass import LATENCY, bot_pass
+from bench.poll_pass import LATENCY, PassOptions, bot_pass
 from bench.seed import WatchPlan, database, seed_database
 
 FULL = ((10_000, 120.0), (100_000, 120.0))
@@ -31,7 +31,8 @@ def measure(counters: int, seconds: float) -> dict[str, Any]:
         metrica.call("seed", plan.tokens(), plan.statuses())
         with database("postgres") as url:
             asyncio.run(seed_database(url, plan))
-            return run_in_child(bot_pass, url, metrica.url, counters, True, seconds)
+            options = PassOptions(seconds=seconds)
+            return run_in_child(bot_pass, url, metrica.url, counters, True, options)
 
 
 def main() -> None:

@@ -74,6 +74,14 @@ QUICK = (
 )
 
 
+@dataclass(frozen=True)
+class PassOptions:
+    """How a measured bot pass differs from the plain one."""
+
+    seconds: float | None = None  # stop after this long (a pass need not finish)
+    memory_gate: bool = False  # the per-login gate in memory: what the database gate costs
+
+
 # --- measured in a child process -----------------------------------------------------------
 def baseline_pass(
     metrica_url: str, tokens: dict[str, list[int]], throttled: bool
@@ -114,10 +122,12 @@ def bot_pass(
     metrica_url: str,
     counters: int,
     throttled: bool,
-    seconds: float | None = None,
+    options: PassOptions | None = None,
 ) -> dict[str, Any]:
-    """The bot's poller over every due counter once (or for at most `seconds`)."""
-    return asyncio.run(_bot_pass(database_url, metrica_url, counters, throttled, seconds))
+    """The bot's poller over every due counter once (or for at most `options.seconds`)."""
+    return asyncio.run(
+        _bot_pass(database_url, metrica_url, counters, throttled, options or PassOptions())
+    )
 
 
 async def _bot_pass(
@@ -125,11 +135,11 @@ async def _bot_pass(
     metrica_url: str,
     counters: int,
     throttled: bool,
-    seconds: float | None = None,
+    options: PassOptions,
 ) -> dict[str, Any]:
     settings = bot_settings(database_url, metrica_url)
     log_to_file(settings)
-    services = bot_services(settings, unthrottled=not throttled)
+    services = bot_services(settings, unthrottled=not throttled, memory_gate=options.memory_gate)
     rows = RowCounter().attach(services.engine)
     poller = Poller(services, owner="bench-poller")
     polled = 0
@@ -155,7 +165,7 @@ async def _bot_pass(
     usage = Usage().start()
     pump.start()
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(finished.wait(), seconds)
+        await asyncio.wait_for(finished.wait(), options.seconds)
     usage.stop()
     threads = {
         name: seconds - threads_before.get(name, 0.0)
@@ -203,6 +213,14 @@ def measure_case(case: Case, kind: str) -> list[tuple[list[Any], dict[str, Any]]
                 if change:
                     metrica.call("set_statuses", plan.changes("MATCHED"))
                     asyncio.run(revert_changes(url, plan))
+            if not throttled:  # what the database gate costs: the same pass with it in memory
+                asyncio.run(reset_schedule(url))
+                fake_cpu = metrica.cpu_seconds()
+                options = PassOptions(memory_gate=True)
+                result = run_in_child(bot_pass, url, metrica.url, plan.counters, False, options)
+                result["fake_cpu"] = metrica.cpu_seconds() - fake_cpu
+                label = "bot, no change, gate in memory (diagnostic)"
+                results.append((_row(case, mode, label, result, bound), result))
     return results
 
 
