@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,16 +69,11 @@ class PollingRepository:
         day: date,
         busy: Collection[int] = (),
     ) -> list[PollJob]:
-        """Lease up to `limit` due counters (not `busy` here), soonest due first."""
-        ids = list(
-            await self._session.scalars(
-                select(Counter.id)
-                .where(self._due(now), Counter.id.not_in(list(busy)))
-                .order_by(Counter.next_poll_at.asc().nulls_first(), Counter.id)
-                .limit(limit)
-                .with_for_update(of=Counter, skip_locked=True)
-            )
-        )
+        """Lease up to `limit` due counters (not `busy` here): new ones first, then soonest due."""
+        ids = await self._due_ids(Counter.next_poll_at.is_(None), (), busy, limit)
+        if len(ids) < limit:
+            soonest = (Counter.next_poll_at.asc(), Counter.id.asc())
+            ids += await self._due_ids(Counter.next_poll_at <= now, soonest, busy, limit - len(ids))
         if not ids:
             return []
         leased = await self._session.execute(
@@ -180,11 +175,31 @@ class PollingRepository:
             .values(lease_owner=None, lease_until=None)
         )
 
-    def _due(self, now: datetime) -> ColumnElement[bool]:
-        """Not paused (or waiting out a quota), time come, unleased, someone listening."""
+    async def _due_ids(
+        self,
+        when: ColumnElement[bool],
+        order: tuple[ColumnElement[Any], ...],
+        busy: Collection[int],
+        limit: int,
+    ) -> list[int]:
+        """Up to `limit` counters due by `when`, locked, in an order an index can walk.
+
+        Two queries, not one ordered NULLS FIRST: no index gives that order on PostgreSQL, and
+        sorting every due counter for each claim took 0.6 s at 100,000 counters.
+        """
+        found = await self._session.scalars(
+            select(Counter.id)
+            .where(when, self._free(), Counter.id.not_in(list(busy)))
+            .order_by(*order)
+            .limit(limit)
+            .with_for_update(of=Counter, skip_locked=True)
+        )
+        return list(found)
+
+    def _free(self) -> ColumnElement[bool]:
+        """Not paused (or waiting out a quota), unleased, someone listening."""
         return and_(
             or_(_reason_is(None), _reason_is(PauseReason.QUOTA)),
-            or_(Counter.next_poll_at.is_(None), Counter.next_poll_at <= now),
             or_(Counter.lease_until.is_(None), Counter.lease_until < db_now(self._session)),
             listening(Counter.id),
         )
