@@ -222,7 +222,7 @@ class MetricaClient:
         response = await self._get(token, path, params)
         if not response.is_success:
             raise parse_error(response, self._now())
-        return Answer(_json(response), response.content)
+        return Answer(response.content, lambda: _json(response))
 
     async def _get(self, token: str, path: str, params: dict[str, int] | None) -> httpx.Response:
         """The HTTP request itself; network failures become Unavailable."""

@@ -26,6 +26,7 @@ class PassOutcome:
     stuck_warned: frozenset[int]
     hot: bool
     stuck_due_at: datetime | None = None  # the first unwarned unfinished one turns stuck
+    unfinished: bool = False  # the list has an unfinished uploading
 
 
 def evaluate(
@@ -48,13 +49,13 @@ def evaluate(
         # Already stuck when the watch began: not news, and not worth a late warning either.
         warned = frozenset(u.id for u in ordered if is_stuck(u, now, stuck_after))
         due = _stuck_due(ordered, previous, warned, stuck_after)
-        return PassOutcome((), to_write, warned, hot=unfinished, stuck_due_at=due)
+        return PassOutcome((), to_write, warned, unfinished, due, unfinished)
     candidates = {k for k, v in previous.items() if not v.stuck_warned}
     stuck = detect_stuck(ordered, candidates, now, stuck_after)
     warned = frozenset(change.uploading.id for change in stuck)
     hot = unfinished or bool(found)
     due = _stuck_due(ordered, previous, warned, stuck_after)
-    return PassOutcome(tuple(found + stuck), to_write, warned, hot, stuck_due_at=due)
+    return PassOutcome(tuple(found + stuck), to_write, warned, hot, due, unfinished)
 
 
 def _stuck_due(

@@ -33,6 +33,8 @@ def quiet_hot(job: PollJob, listing: Listing, now: datetime) -> bool | None:
         return None
     if job.stuck_due_at is not None and now > job.stuck_due_at:
         return None
+    if job.list_unfinished is not None:
+        return job.list_unfinished  # known: the answer need not even be decoded
     return listing.has_unfinished()
 
 

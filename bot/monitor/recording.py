@@ -98,6 +98,7 @@ class Recorder:
                 outcome.hot,
                 listed if listed != counter.list_digest else None,
                 outcome.stuck_due_at,
+                outcome.unfinished,
             )
             await repo.reschedule(
                 job.counter_id,

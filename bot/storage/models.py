@@ -114,6 +114,9 @@ class Counter(Base):
     # When that list's first unwarned unfinished uploading turns stuck (None: none can): until
     # then a poll that gets the same list needs no look at the snapshot (monitor/quiet.py).
     stuck_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Whether that list has an unfinished uploading (None: not known yet), so a quiet poll
+    # need not even decode the answer to know whether the counter is hot.
+    list_unfinished: Mapped[bool | None] = mapped_column()
 
 
 class ChatCounter(Base):

@@ -40,6 +40,7 @@ class PollJob:
     failures: int
     list_digest: str | None
     stuck_due_at: datetime | None
+    list_unfinished: bool | None
     candidates: tuple[Candidate, ...]
 
 
@@ -51,6 +52,7 @@ class Polled:
     hot: bool
     list_digest: str | None = None
     stuck_due_at: datetime | None = None
+    unfinished: bool | None = None
 
 
 class PollingRepository:
@@ -92,10 +94,11 @@ class PollingRepository:
                 Counter.failures,
                 Counter.list_digest,
                 Counter.stuck_due_at,
+                Counter.list_unfinished,
             )
         )
         candidates = await PoolRepository(self._session).candidates(ids, day)
-        jobs = [PollJob(*row, candidates=tuple(candidates.get(row[0], ()))) for row in leased]
+        jobs = [_job(row, tuple(candidates.get(row[0], ()))) for row in leased]
         return sorted(jobs, key=lambda job: ids.index(job.counter_id))
 
     async def lock_own(self, counter_id: int, owner: str, generation: int) -> Counter | None:
@@ -137,6 +140,7 @@ class PollingRepository:
                 "has_baseline": True,
                 "is_hot": polled.hot,
                 "stuck_due_at": polled.stuck_due_at,
+                "list_unfinished": polled.unfinished,
             }
             if polled.list_digest is not None:
                 values["list_digest"] = polled.list_digest
@@ -203,6 +207,14 @@ class PollingRepository:
             or_(Counter.lease_until.is_(None), Counter.lease_until < db_now(self._session)),
             listening(Counter.id),
         )
+
+
+def _job(row: Any, candidates: tuple[Candidate, ...]) -> PollJob:
+    """A claimed counter's job from the claim's RETURNING row."""
+    counter_id, name, generation, baseline, failures, digest, stuck_due, unfinished = row
+    return PollJob(
+        counter_id, name, generation, baseline, failures, digest, stuck_due, unfinished, candidates
+    )
 
 
 def _held(counter_id: int, owner: str, generation: int) -> ColumnElement[bool]:

@@ -1,8 +1,10 @@
-"""Counters remember when a stuck warning could next be due for their last list.
+"""Counters remember when a stuck warning could next be due for their last list, and whether
+that list has an unfinished uploading.
 
-With it, the digest of the last list (counters.list_digest, revision 0002) is enough to know
+With them, the digest of the last list (counters.list_digest, revision 0002) is enough to know
 that a poll holds nothing new: the same list, and no stuck warning due before this time, so the
-poller skips the snapshot. NULL: nothing unfinished and unwarned; existing rows start NULL and
+poller skips the snapshot (and decoding the answer). stuck_due_at NULL: nothing unfinished and
+unwarned; list_unfinished NULL: not known, the answer is decoded to tell; existing rows start NULL and
 take their value at their next full poll.
 
 Revision ID: 0006
@@ -27,6 +29,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("counters", schema=None) as batch_op:
         batch_op.add_column(sa.Column("stuck_due_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("list_unfinished", sa.Boolean(), nullable=True))
     # Existing counters may hold unwarned unfinished uploadings this column does not know of:
     # a time long past makes their next poll take the full path once, which fills it in.
     op.execute(
@@ -38,4 +41,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("counters", schema=None) as batch_op:
+        batch_op.drop_column("list_unfinished")
         batch_op.drop_column("stuck_due_at")
