@@ -194,10 +194,12 @@ def measure_case(case: Case, kind: str) -> list[tuple[list[Any], dict[str, Any]]
     with RemoteFake("bench.fakes.BulkMetrica", latency=LATENCY) as metrica, database(kind) as url:
         metrica.call("seed", plan.tokens(), plan.statuses())
         asyncio.run(seed_database(url, plan))
-        # A first pass stores every list and its digest (as a running bot has): the measured
-        # passes are the steady state, not the first one after a restart from nothing.
-        run_in_child(bot_pass, url, metrica.url, plan.counters, False)
         for throttled in case.modes:
+            # A first pass stores every list and its digest (as a running bot has): the measured
+            # passes are the steady state, not the first after a restart from nothing (nor the
+            # first after the previous mode's reverted change).
+            asyncio.run(reset_schedule(url))
+            run_in_child(bot_pass, url, metrica.url, plan.counters, False)
             mode = "throttled" if throttled else "unthrottled"
             bound = plan.counters / METRICA_PER_SECOND if throttled else None
             base = run_in_child(baseline_pass, metrica.url, plan.tokens(), throttled)
