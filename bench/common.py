@@ -202,13 +202,17 @@ class RowCounter:
         event.listen(engine.sync_engine, "after_cursor_execute", self._after)
         return self
 
-    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def _after(self, conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
         match = _WRITE.match(statement)
         if match is None:
             return
         key = (match.group(1).split()[0].upper(), match.group(2))
         self.statements[key] += 1
-        self.rows[key] += max(0, getattr(cursor, "rowcount", 0) or 0)
+        rows = max(0, getattr(cursor, "rowcount", 0) or 0)
+        if not rows and args and args[-1] and isinstance(params, list | tuple):
+            # asyncpg's executemany reports no rowcount: count a row per parameter set (at most).
+            rows = len(params)
+        self.rows[key] += rows
 
     @property
     def total(self) -> int:

@@ -18,7 +18,7 @@ from bot.app import build_services
 from bot.config import Settings, load_settings
 from bot.container import Services
 from bot.logs import configure_logging
-from bot.metrica import MetricaClient, RequestLimiter
+from bot.metrica import MemoryGate, MetricaClient, RequestLimiter
 
 UNTHROTTLED_PER_SECOND = 1_000_000
 
@@ -38,14 +38,18 @@ def bot_settings(database_url: str, metrica_url: str, **overrides: object) -> Se
     return load_settings(**(values | overrides))
 
 
-def bot_services(settings: Settings, *, unthrottled: bool = False) -> Services:
-    """The bot's services; optionally without the per-IP requests-per-second cap."""
+def bot_services(
+    settings: Settings, *, unthrottled: bool = False, memory_gate: bool = False
+) -> Services:
+    """The bot's services; optionally without the per-IP requests-per-second cap, and (to
+    see what the database gate costs) with the per-login gate kept in memory instead."""
     services = build_services(settings)
-    if not unthrottled:
+    if not (unthrottled or memory_gate):
         return services
-    limiter = RequestLimiter(per_second=UNTHROTTLED_PER_SECOND)
-    metrica = MetricaClient(services.http, limiter=limiter, gate=services.gate)
-    return dataclasses.replace(services, metrica=metrica)
+    limiter = RequestLimiter(per_second=UNTHROTTLED_PER_SECOND) if unthrottled else RequestLimiter()
+    gate = MemoryGate(services.allowance) if memory_gate else services.gate
+    metrica = MetricaClient(services.http, limiter=limiter, gate=gate)
+    return dataclasses.replace(services, metrica=metrica, gate=gate)
 
 
 def log_to_file(settings: Settings) -> Path:

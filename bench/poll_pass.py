@@ -7,6 +7,8 @@ the same counters and a baseline snapshot, then measures, each in a fresh proces
 
 * baseline: a bare httpx client fetching and JSON-parsing the same lists with the same
   concurrency (16 counters in flight, 3 per token) and the same requests-per-second cap;
+* warm-up (not measured): one bot pass, so the database holds every list and its digest, as
+  in a bot that has been running;
 * bot, no change: the bot's own Poller driven by its own Pump (as `python -m bot` runs them,
   with logging at INFO into a file) until every counter was polled once;
 * bot, 1% changed: the same after 1% of all uploadings moved MATCHED -> PROCESSED in Metrica.
@@ -19,6 +21,7 @@ cap (3 in flight per token stays) to show what the bot itself could do.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +74,14 @@ QUICK = (
 )
 
 
+@dataclass(frozen=True)
+class PassOptions:
+    """How a measured bot pass differs from the plain one."""
+
+    seconds: float | None = None  # stop after this long (a pass need not finish)
+    memory_gate: bool = False  # the per-login gate in memory: what the database gate costs
+
+
 # --- measured in a child process -----------------------------------------------------------
 def baseline_pass(
     metrica_url: str, tokens: dict[str, list[int]], throttled: bool
@@ -106,17 +117,29 @@ async def _baseline(
     return {"wall": usage.wall, "cpu": usage.cpu, "rss_start": rss_start, "peak": peak_rss_mb()}
 
 
-def bot_pass(database_url: str, metrica_url: str, counters: int, throttled: bool) -> dict[str, Any]:
-    """The bot's poller over every due counter once."""
-    return asyncio.run(_bot_pass(database_url, metrica_url, counters, throttled))
+def bot_pass(
+    database_url: str,
+    metrica_url: str,
+    counters: int,
+    throttled: bool,
+    options: PassOptions | None = None,
+) -> dict[str, Any]:
+    """The bot's poller over every due counter once (or for at most `options.seconds`)."""
+    return asyncio.run(
+        _bot_pass(database_url, metrica_url, counters, throttled, options or PassOptions())
+    )
 
 
 async def _bot_pass(
-    database_url: str, metrica_url: str, counters: int, throttled: bool
+    database_url: str,
+    metrica_url: str,
+    counters: int,
+    throttled: bool,
+    options: PassOptions,
 ) -> dict[str, Any]:
     settings = bot_settings(database_url, metrica_url)
     log_to_file(settings)
-    services = bot_services(settings, unthrottled=not throttled)
+    services = bot_services(settings, unthrottled=not throttled, memory_gate=options.memory_gate)
     rows = RowCounter().attach(services.engine)
     poller = Poller(services, owner="bench-poller")
     polled = 0
@@ -131,12 +154,18 @@ async def _bot_pass(
 
     interval = min(5.0, max(0.5, settings.poll_interval_seconds / 4))
     pump = Pump(
-        "poller", claim=poller.claim, work=work, concurrency=POLL_CONCURRENCY, interval=interval
+        "poller",
+        claim=poller.claim,
+        work=work,
+        concurrency=POLL_CONCURRENCY,
+        interval=interval,
+        batch=POLL_CONCURRENCY // 2,
     )
     rss_start, threads_before = rss_mb(), thread_cpu_seconds()
     usage = Usage().start()
     pump.start()
-    await finished.wait()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(finished.wait(), options.seconds)
     usage.stop()
     threads = {
         name: seconds - threads_before.get(name, 0.0)
@@ -166,11 +195,18 @@ def measure_case(case: Case, kind: str) -> list[tuple[list[Any], dict[str, Any]]
         metrica.call("seed", plan.tokens(), plan.statuses())
         asyncio.run(seed_database(url, plan))
         for throttled in case.modes:
+            # A first pass stores every list and its digest (as a running bot has): the measured
+            # passes are the steady state, not the first after a restart from nothing (nor the
+            # first after the previous mode's reverted change).
+            asyncio.run(reset_schedule(url))
+            run_in_child(bot_pass, url, metrica.url, plan.counters, False)
             mode = "throttled" if throttled else "unthrottled"
             bound = plan.counters / METRICA_PER_SECOND if throttled else None
             base = run_in_child(baseline_pass, metrica.url, plan.tokens(), throttled)
             results.append((_row(case, mode, "baseline: bare fetch+parse", base, bound), base))
             for label, change in (("bot, no change", False), ("bot, 1% changed", True)):
+                if change and not throttled:  # what the database gate costs, no change
+                    results.append(_memory_gate_row(case, mode, url, metrica, bound))
                 asyncio.run(reset_schedule(url))
                 if change:
                     metrica.call("set_statuses", plan.changes("PROCESSED"))
@@ -182,6 +218,19 @@ def measure_case(case: Case, kind: str) -> list[tuple[list[Any], dict[str, Any]]
                     metrica.call("set_statuses", plan.changes("MATCHED"))
                     asyncio.run(revert_changes(url, plan))
     return results
+
+
+def _memory_gate_row(
+    case: Case, mode: str, url: str, metrica: RemoteFake, bound: float | None
+) -> tuple[list[Any], dict[str, Any]]:
+    """The no-change pass with the per-login gate in memory: what the database gate costs."""
+    asyncio.run(reset_schedule(url))
+    fake_cpu = metrica.cpu_seconds()
+    options = PassOptions(memory_gate=True)
+    result = run_in_child(bot_pass, url, metrica.url, case.plan.counters, False, options)
+    result["fake_cpu"] = metrica.cpu_seconds() - fake_cpu
+    label = "bot, no change, gate in memory (diagnostic)"
+    return _row(case, mode, label, result, bound), result
 
 
 def _row(case: Case, mode: str, label: str, r: dict[str, Any], bound: float | None) -> list[Any]:
@@ -259,6 +308,8 @@ def profile_pass(plan: WatchPlan, kind: str) -> None:
     with RemoteFake("bench.fakes.BulkMetrica", latency=LATENCY) as metrica, database(kind) as url:
         metrica.call("seed", plan.tokens(), plan.statuses())
         asyncio.run(seed_database(url, plan))
+        run_in_child(bot_pass, url, metrica.url, plan.counters, False)  # warm-up, as above
+        asyncio.run(reset_schedule(url))
         result = run_in_child(
             bot_pass,
             url,

@@ -10,11 +10,11 @@ time, quantity or text that makes no sense is unknown (None, '') field by field;
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain import Counter, Uploading
+from bot.domain import Counter, Uploading, is_final
 from bot.metrica.errors import Unavailable
 
 MAX_ID = 2**63 - 1  # BIGINT
@@ -148,23 +148,67 @@ def parse_counters_page(body: Any) -> tuple[int | None, list[Counter]]:
     return _int(body.get("rows")), counters
 
 
-@dataclass(frozen=True, slots=True)
 class Answer:
-    """A decoded answer with the bytes it came in (for a digest)."""
+    """An answer's bytes, decoded on first use: a list known by its digest needs no decoding."""
 
-    body: Any
-    content: bytes
+    __slots__ = ("_body", "_decode", "content")
+
+    def __init__(self, content: bytes, decode: Callable[[], Any]) -> None:
+        self.content = content
+        self._decode: Callable[[], Any] | None = decode
+        self._body: Any = None
+
+    @property
+    def body(self) -> Any:
+        """The decoded JSON (Unavailable if it is not JSON)."""
+        if self._decode is not None:
+            self._body, self._decode = self._decode(), None
+        return self._body
 
 
-@dataclass(frozen=True, slots=True)
 class Listing:
-    """A counter's call uploadings as Metrica listed them, and a digest of that answer."""
+    """A counter's call uploadings as Metrica listed them, and a digest of that answer.
 
-    uploadings: list[Uploading]
-    digest: str
+    An answer byte for byte the same as a known one (`same`) is parsed only when its uploadings
+    are asked for: those bytes parsed fine before, and a quiet poll needs only a glance.
+    """
+
+    __slots__ = ("_answer", "_uploadings", "digest", "same")
+
+    def __init__(
+        self,
+        uploadings: list[Uploading] | None,
+        digest: str,
+        *,
+        answer: Answer | None = None,
+        same: bool = False,
+    ) -> None:
+        self._uploadings = uploadings
+        self._answer = answer
+        self.digest = digest
+        self.same = same
+
+    @property
+    def uploadings(self) -> list[Uploading]:
+        """Every uploading, parsed (once)."""
+        if self._uploadings is None:
+            self._uploadings = parse_uploadings(self._body)
+        return self._uploadings
+
+    @property
+    def _body(self) -> Any:
+        return self._answer.body if self._answer is not None else {"uploadings": []}
+
+    def has_unfinished(self) -> bool:
+        """Whether any uploading is still unfinished (only the statuses are looked at)."""
+        if self._uploadings is not None:
+            return not all(u.is_final for u in self._uploadings)
+        return not all(is_final(item.get("status")) for item in _list(self._body, "uploadings"))
 
 
-def parse_listing(answer: Answer) -> Listing:
+def parse_listing(answer: Answer, known: str | None = None) -> Listing:
     """Uploadings with a digest of Metrica's answer: the same answer, the same digest."""
     digest = hashlib.blake2b(answer.content, digest_size=16).hexdigest()
+    if digest == known:
+        return Listing(None, digest, answer=answer, same=True)
     return Listing(parse_uploadings(answer.body), digest)

@@ -25,6 +25,8 @@ class PassOutcome:
     to_write: tuple[Uploading, ...]
     stuck_warned: frozenset[int]
     hot: bool
+    stuck_due_at: datetime | None = None  # the first unwarned unfinished one turns stuck
+    unfinished: bool = False  # the list has an unfinished uploading
 
 
 def evaluate(
@@ -46,8 +48,32 @@ def evaluate(
     if baseline:
         # Already stuck when the watch began: not news, and not worth a late warning either.
         warned = frozenset(u.id for u in ordered if is_stuck(u, now, stuck_after))
-        return PassOutcome((), to_write, warned, hot=unfinished)
+        due = _stuck_due(ordered, previous, warned, stuck_after)
+        return PassOutcome((), to_write, warned, unfinished, due, unfinished)
     candidates = {k for k, v in previous.items() if not v.stuck_warned}
     stuck = detect_stuck(ordered, candidates, now, stuck_after)
     warned = frozenset(change.uploading.id for change in stuck)
-    return PassOutcome(tuple(found + stuck), to_write, warned, hot=unfinished or bool(found))
+    hot = unfinished or bool(found)
+    due = _stuck_due(ordered, previous, warned, stuck_after)
+    return PassOutcome(tuple(found + stuck), to_write, warned, hot, due, unfinished)
+
+
+def _stuck_due(
+    current: Sequence[Uploading],
+    previous: Mapping[int, Seen],
+    warned_now: frozenset[int],
+    stuck_after: timedelta,
+) -> datetime | None:
+    """When the first unfinished uploading not warned yet turns stuck (maybe already passed).
+
+    While the list stays the same, no stuck warning can be due before then.
+    """
+    due = [
+        u.create_time + stuck_after
+        for u in current
+        if not u.is_final
+        and u.create_time is not None
+        and u.id not in warned_now
+        and not (u.id in previous and previous[u.id].stuck_warned)
+    ]
+    return min(due, default=None)

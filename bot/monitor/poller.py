@@ -83,14 +83,26 @@ class Poller:
                 day=now.date(),
                 busy=self._busy,
             )
-            keys = {candidate.quota_key for job in jobs for candidate in job.candidates}
-            if keys and (now >= self._demand_until or not keys <= self._recorder.demand.keys()):
-                # Every login's, replaced whole (never grows); it scans every link, so it is
-                # reused for a while rather than run for each of the many small claims.
-                self._recorder.demand = await PoolRepository(session).demand()
-                self._demand_until = now + DEMAND_TTL
         self._busy.update(job.counter_id for job in jobs)
+        keys = {candidate.quota_key for job in jobs for candidate in job.candidates}
+        if keys and (now >= self._demand_until or not keys <= self._recorder.demand.keys()):
+            await self._refresh_demand(now)
         return jobs
+
+    async def _refresh_demand(self, now: datetime) -> None:
+        """Every login's demand, replaced whole (never grows), reused for DEMAND_TTL.
+
+        It scans every link (0.5 s at 100,000 counters on PostgreSQL): not for each small
+        claim, and not inside the claim's transaction, which holds the claimed rows' locks.
+        The claimed jobs stand whatever happens here (the last demand is kept on an error).
+        """
+        try:
+            async with self._services.sessions.begin() as session:
+                self._recorder.demand = await PoolRepository(session).demand()
+        except Exception:
+            log.exception("the logins' demand could not be read; the last one is kept")
+            return
+        self._demand_until = now + DEMAND_TTL
 
     async def poll(self, job: PollJob) -> None:
         """Try the counter's tokens in turn; failures touch only this counter."""
@@ -138,7 +150,9 @@ class Poller:
     async def _read(self, job: PollJob, candidate: Candidate) -> Listing:
         token = self._services.cipher.decrypt(candidate.token_encrypted)
         caller = Caller(candidate.quota_key, RequestKind.MONITOR)
-        return await self._services.metrica.listing(token, job.counter_id, caller=caller)
+        return await self._services.metrica.listing(
+            token, job.counter_id, caller=caller, known=job.list_digest
+        )
 
     async def _recorded(self, job: PollJob, candidate: Candidate, listing: Listing) -> None:
         if await self._recorder.record(job, candidate, listing):

@@ -2,9 +2,10 @@
 
 One slow or failing item never holds up the others: items run concurrently (at most
 `concurrency` at once), a failure is logged and the loop goes on, and a finished item wakes the
-loop to claim more. The loop sleeps what is left of `interval` after claiming, and `wake()`
-ends the sleep early. `on_pass` is called after each claim that worked (or when every slot is
-busy): the loop is alive. CancelledError is never swallowed.
+loop to claim more: once `batch` slots are free (claims come in batches), or else once
+`interval` passed since the last claim. The loop sleeps what is left of `interval` after
+claiming, and `wake()` ends the sleep early. `on_pass` is called after each claim that worked
+(or when it waits for free slots): the loop is alive. CancelledError is never swallowed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Pump(Generic[T]):
         work: Callable[[T], Awaitable[None]],
         concurrency: int,
         interval: float,
+        batch: int = 1,
         on_pass: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -40,11 +42,13 @@ class Pump(Generic[T]):
         self._claim = claim
         self._work = work
         self._concurrency = concurrency
+        self._batch = max(1, min(batch, concurrency))
         self._interval = interval
         self._clock = clock
         self._wake = asyncio.Event()
         self._workers: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
+        self._claimed_at = -float("inf")
 
     def start(self) -> None:
         """Run the loop as a background task."""
@@ -81,9 +85,13 @@ class Pump(Generic[T]):
     async def _fill(self) -> int:
         """Claim as many items as there are free slots and start them."""
         free = self._concurrency - len(self._workers)
-        if free <= 0:
-            self._on_pass()  # busy is alive: every slot is working
+        early = self._clock() - self._claimed_at < self._interval
+        if free <= 0 or (self._workers and free < self._batch and early):
+            # Busy is alive. A claim is a transaction: wait until `batch` slots are free
+            # rather than claim for each slot that frees (one claim per item).
+            self._on_pass()
             return 0
+        self._claimed_at = self._clock()
         try:
             items = await self._claim(free)
         except Exception:
@@ -103,6 +111,8 @@ class Pump(Generic[T]):
         except Exception:
             log.exception("%s: one item failed; the others go on", self.name)
         finally:
+            # The slot is free now, not when the done callback runs (after the woken loop).
+            self._workers.discard(asyncio.current_task())
             self._wake.set()  # a slot is free: more may be claimed
 
     async def _sleep(self, seconds: float) -> None:

@@ -2,7 +2,8 @@
 
 A good poll: the diff against the snapshot, the new snapshot, the stored list (if it changed),
 the notifications (to subscriptions, and to chats following an uploading) and the next poll, in
-one transaction. A failed one: the schedule only.
+one transaction. A quiet one (the list seen last, see monitor/quiet.py): the schedule only,
+batched with others. A failed one: the schedule only.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from bot.metrica import Listing
 from bot.monitor.diff import Seen, evaluate
 from bot.monitor.follows import queue_follows
 from bot.monitor.notify import queue_changes
+from bot.monitor.quiet import ScheduleBatch, quiet_hot
 from bot.monitor.schedule import Budget, Cadence, next_poll_at, retry_at
 from bot.storage.lists import CounterListRepository
 from bot.storage.polling import Polled, PollingRepository, PollJob
 from bot.storage.pool import Candidate
+from bot.storage.schedules import QuietPoll
 from bot.storage.snapshots import SnapshotRepository
 
 log = logging.getLogger(__name__)
@@ -59,21 +62,23 @@ class Recorder:
     now: Callable[[], datetime]
     rand: Callable[[], float]
     demand: dict[str, tuple[float, float]] = field(default_factory=dict)
+    schedules: ScheduleBatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.schedules = ScheduleBatch(self.services.sessions, self.owner)
 
     async def record(self, job: PollJob, candidate: Candidate, listing: Listing) -> int:
         """Snapshot, stored list, notifications, schedule; how many messages were queued."""
         now = self.now()
+        hot = quiet_hot(job, listing, now)
+        if hot is not None:
+            return await self._quiet(job, candidate, hot=hot, now=now)
         uploadings, listed = listing.uploadings, listing.digest
         async with self.services.sessions.begin() as session:
             repo = PollingRepository(session)
             counter = await repo.lock_own(job.counter_id, self.owner, job.generation)
             if counter is None:
-                metrics.poll_outcome("lease_lost")
-                log.info(
-                    "counter %s: claim lost (lease expired), result dropped",
-                    job.counter_id,
-                    extra={"counter_id": job.counter_id},
-                )
+                _lease_lost(job)
                 return 0
             snapshots = SnapshotRepository(session)
             stored = await snapshots.load(job.counter_id)
@@ -93,7 +98,13 @@ class Recorder:
                 session, counter.id, counter.name, uploadings, outcome.changes, now=now
             )
             at = self._next_poll(candidate, hot=outcome.hot, now=now)
-            polled = Polled(now, outcome.hot, listed if listed != counter.list_digest else None)
+            polled = Polled(
+                now,
+                outcome.hot,
+                listed if listed != counter.list_digest else None,
+                outcome.stuck_due_at,
+                outcome.unfinished,
+            )
             await repo.reschedule(
                 job.counter_id,
                 self.owner,
@@ -113,6 +124,21 @@ class Recorder:
             extra={"counter_id": job.counter_id},
         )
         return queued
+
+    async def _quiet(self, job: PollJob, candidate: Candidate, *, hot: bool, now: datetime) -> int:
+        """The list seen last: only the schedule, written in a batch with other quiet polls."""
+        at = self._next_poll(candidate, hot=hot, now=now)
+        if not await self.schedules.write(QuietPoll(job.counter_id, job.generation, now, at, hot)):
+            _lease_lost(job)
+            return 0
+        metrics.poll_outcome("ok")
+        log.debug(
+            "counter %s: the same list, next poll %s",
+            job.counter_id,
+            at,
+            extra={"counter_id": job.counter_id},
+        )
+        return 0
 
     def _next_poll(self, candidate: Candidate, *, hot: bool, now: datetime) -> datetime:
         """After a good poll: the next one by cadence and the budget of the login used."""
@@ -181,3 +207,13 @@ class Recorder:
             job.counter_id,
             extra={"counter_id": job.counter_id},
         )
+
+
+def _lease_lost(job: PollJob) -> None:
+    """Another claim took the counter over while it was polled here: the result is dropped."""
+    metrics.poll_outcome("lease_lost")
+    log.info(
+        "counter %s: claim lost (lease expired), result dropped",
+        job.counter_id,
+        extra={"counter_id": job.counter_id},
+    )

@@ -56,6 +56,7 @@ class Monitor:
             work=self.poller.poll,
             concurrency=POLL_CONCURRENCY,
             interval=min(5.0, max(0.5, settings.poll_interval_seconds / 4)),
+            batch=POLL_CONCURRENCY // 2,
             on_pass=self.heartbeat.beat,  # read by `python -m bot health`
         )
         self._housekeeping: asyncio.Task[None] | None = None

@@ -138,6 +138,12 @@ class Counter(Base):
     lease_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Digest of the list the poller last stored in counter_lists (unchanged: nothing to write).
     list_digest: Mapped[str | None] = mapped_column(String(32))
+    # When that list's first unwarned unfinished uploading turns stuck (None: none can): until
+    # then a poll that gets the same list needs no look at the snapshot (monitor/quiet.py).
+    stuck_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Whether that list has an unfinished uploading (None: not known yet), so a quiet poll
+    # need not even decode the answer to know whether the counter is hot.
+    list_unfinished: Mapped[bool | None] = mapped_column()
 
 
 class ChatCounter(Base):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +39,8 @@ class PollJob:
     has_baseline: bool
     failures: int
     list_digest: str | None
+    stuck_due_at: datetime | None
+    list_unfinished: bool | None
     candidates: tuple[Candidate, ...]
 
 
@@ -49,6 +51,8 @@ class Polled:
     at: datetime
     hot: bool
     list_digest: str | None = None
+    stuck_due_at: datetime | None = None
+    unfinished: bool | None = None
 
 
 class PollingRepository:
@@ -67,16 +71,11 @@ class PollingRepository:
         day: date,
         busy: Collection[int] = (),
     ) -> list[PollJob]:
-        """Lease up to `limit` due counters (not `busy` here), soonest due first."""
-        ids = list(
-            await self._session.scalars(
-                select(Counter.id)
-                .where(self._due(now), Counter.id.not_in(list(busy)))
-                .order_by(Counter.next_poll_at.asc().nulls_first(), Counter.id)
-                .limit(limit)
-                .with_for_update(of=Counter, skip_locked=True)
-            )
-        )
+        """Lease up to `limit` due counters (not `busy` here): new ones first, then soonest due."""
+        ids = await self._due_ids(Counter.next_poll_at.is_(None), (), busy, limit)
+        if len(ids) < limit:
+            soonest = (Counter.next_poll_at.asc(), Counter.id.asc())
+            ids += await self._due_ids(Counter.next_poll_at <= now, soonest, busy, limit - len(ids))
         if not ids:
             return []
         leased = await self._session.execute(
@@ -94,10 +93,12 @@ class PollingRepository:
                 Counter.has_baseline,
                 Counter.failures,
                 Counter.list_digest,
+                Counter.stuck_due_at,
+                Counter.list_unfinished,
             )
         )
         candidates = await PoolRepository(self._session).candidates(ids, day)
-        jobs = [PollJob(*row, candidates=tuple(candidates.get(row[0], ()))) for row in leased]
+        jobs = [_job(row, tuple(candidates.get(row[0], ()))) for row in leased]
         return sorted(jobs, key=lambda job: ids.index(job.counter_id))
 
     async def lock_own(self, counter_id: int, owner: str, generation: int) -> Counter | None:
@@ -134,7 +135,13 @@ class PollingRepository:
             "lease_until": None,
         }
         if polled is not None:
-            values |= {"last_polled_at": polled.at, "has_baseline": True, "is_hot": polled.hot}
+            values |= {
+                "last_polled_at": polled.at,
+                "has_baseline": True,
+                "is_hot": polled.hot,
+                "stuck_due_at": polled.stuck_due_at,
+                "list_unfinished": polled.unfinished,
+            }
             if polled.list_digest is not None:
                 values["list_digest"] = polled.list_digest
         result = await self._session.execute(
@@ -172,14 +179,42 @@ class PollingRepository:
             .values(lease_owner=None, lease_until=None)
         )
 
-    def _due(self, now: datetime) -> ColumnElement[bool]:
-        """Not paused (or waiting out a quota), time come, unleased, someone listening."""
+    async def _due_ids(
+        self,
+        when: ColumnElement[bool],
+        order: tuple[ColumnElement[Any], ...],
+        busy: Collection[int],
+        limit: int,
+    ) -> list[int]:
+        """Up to `limit` counters due by `when`, locked, in an order an index can walk.
+
+        Two queries, not one ordered NULLS FIRST: no index gives that order on PostgreSQL, and
+        sorting every due counter for each claim took 0.6 s at 100,000 counters.
+        """
+        found = await self._session.scalars(
+            select(Counter.id)
+            .where(when, self._free(), Counter.id.not_in(list(busy)))
+            .order_by(*order)
+            .limit(limit)
+            .with_for_update(of=Counter, skip_locked=True)
+        )
+        return list(found)
+
+    def _free(self) -> ColumnElement[bool]:
+        """Not paused (or waiting out a quota), unleased, someone listening."""
         return and_(
             or_(_reason_is(None), _reason_is(PauseReason.QUOTA)),
-            or_(Counter.next_poll_at.is_(None), Counter.next_poll_at <= now),
             or_(Counter.lease_until.is_(None), Counter.lease_until < db_now(self._session)),
             listening(Counter.id),
         )
+
+
+def _job(row: Any, candidates: tuple[Candidate, ...]) -> PollJob:
+    """A claimed counter's job from the claim's RETURNING row."""
+    counter_id, name, generation, baseline, failures, digest, stuck_due, unfinished = row
+    return PollJob(
+        counter_id, name, generation, baseline, failures, digest, stuck_due, unfinished, candidates
+    )
 
 
 def _held(counter_id: int, owner: str, generation: int) -> ColumnElement[bool]:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import cast
 
-from sqlalchemy import and_, case, delete, exists, func, or_, select, update
+from sqlalchemy import Table, and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dbclock import db_now
 from bot.storage.models import Credential, LoginSlot, RequestCount
 from bot.storage.upsert import upsert
+
+_COUNTS = cast(Table, RequestCount.__table__)
+_SLOTS = cast(Table, LoginSlot.__table__)
 
 
 class RequestCountRepository:
@@ -32,12 +36,15 @@ class RequestCountRepository:
             return False
         dialect = self._session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(RequestCount).values(key=key, day=day, kind=kind, count=1)
+        # Core on the table, not the ORM entity: the same SQL without the ORM's DML
+        # bookkeeping, which cost about as much as the statement itself on every request.
+        counts = _COUNTS.c
+        statement = insert(_COUNTS).values(key=key, day=day, kind=kind, count=1)
         counted = statement.on_conflict_do_update(
             index_elements=["key", "day", "kind"],
-            set_={"count": RequestCount.count + 1},
-            where=RequestCount.count < limit,
-        ).returning(RequestCount.count)
+            set_={"count": counts.count + 1},
+            where=counts.count < limit,
+        ).returning(counts.count)
         return (await self._session.execute(counted)).first() is not None
 
     async def saturate(self, key: str, day: date, limits: dict[str, int]) -> None:
@@ -89,24 +96,23 @@ class LoginSlotRepository:
     async def take(self, key: str, holder: str, seconds: float) -> int | None:
         """Lease a free slot of the login for `seconds`; None when all are busy (or missing)."""
         now = db_now(self._session)
+        slots = _SLOTS.c  # Core, as in RequestCountRepository.take
         free = (
-            select(LoginSlot.slot)
-            .where(
-                LoginSlot.key == key,
-                or_(LoginSlot.until.is_(None), LoginSlot.until < now),
-            )
-            .order_by(LoginSlot.slot)
+            select(slots.slot)
+            .where(slots.key == key, or_(slots.until.is_(None), slots.until < now))
+            .order_by(slots.slot)
             .limit(1)
             .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
         taken = await self._session.execute(
-            update(LoginSlot)
-            .where(LoginSlot.key == key, LoginSlot.slot == free)
+            update(_SLOTS)
+            .where(slots.key == key, slots.slot == free)
             .values(holder=holder, until=db_now(self._session, plus=seconds))
-            .returning(LoginSlot.slot)
+            .returning(slots.slot)
         )
-        return taken.scalar()
+        slot = taken.scalar()
+        return None if slot is None else int(slot)
 
     async def count(self, key: str) -> int:
         """How many slots the login has (none before its first request anywhere)."""
@@ -123,9 +129,7 @@ class LoginSlotRepository:
     async def free(self, holders: Collection[str]) -> None:
         """Give slots back, unless their lease ran out and someone else holds them now."""
         await self._session.execute(
-            update(LoginSlot)
-            .where(LoginSlot.holder.in_(list(holders)))
-            .values(holder=None, until=None)
+            update(_SLOTS).where(_SLOTS.c.holder.in_(list(holders))).values(holder=None, until=None)
         )
 
     async def purge_orphans(self) -> None:

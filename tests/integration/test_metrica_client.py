@@ -513,3 +513,27 @@ async def test_a_listing_carries_a_digest_that_changes_only_with_the_answer(clie
     assert [u.id for u in one.uploadings] == [7]
     assert one.digest == same.digest != other.digest
     assert len(one.digest) == 32
+
+
+async def test_a_listing_the_same_as_the_known_one_is_parsed_only_when_asked(client, server):
+    body = {"uploadings": [ITEM, {**ITEM, "id": 8, "status": "MATCHED"}]}
+    server.on(UPLOADINGS, ok(body))
+    first = await client.listing(TOKEN, 42)
+
+    again = await client.listing(TOKEN, 42, known=first.digest)
+    other = await client.listing(TOKEN, 42, known="0" * 32)
+
+    assert (first.same, again.same, other.same) == (False, True, False)
+    assert again.has_unfinished()
+    assert first.has_unfinished()
+    assert again.uploadings == first.uploadings  # parsed on demand, the same
+
+
+async def test_what_the_fast_decoder_refuses_is_still_read_field_by_field(client, server):
+    # orjson refuses NaN, which Python's json reads: the odd field is unknown, as before.
+    body = '{"uploadings": [{"id": 7, "status": "PROCESSED", "line_quantity": NaN}]}'
+    server.on(UPLOADINGS, lambda request: httpx.Response(200, text=body))
+
+    [uploading] = await client.uploadings(TOKEN, 42)
+
+    assert (uploading.id, uploading.line_quantity) == (7, None)

@@ -134,3 +134,43 @@ def test_an_empty_list_on_a_fresh_counter_is_an_idle_baseline():
     outcome = evaluate({}, [], baseline=True, now=NOW, stuck_after=STUCK_AFTER)
 
     assert outcome == type(outcome)((), (), frozenset(), hot=False)
+
+
+def test_a_stuck_warning_is_due_when_the_first_unwarned_unfinished_uploading_turns_stuck():
+    current = [
+        uploading(1, "MATCHED", age_minutes=30),
+        uploading(2, "UPLOADED", age_minutes=60),
+        uploading(3, "PROCESSED", age_minutes=500),
+    ]
+    previous = {1: Seen("MATCHED"), 2: Seen("UPLOADED"), 3: Seen("PROCESSED")}
+
+    outcome = evaluate(previous, current, baseline=False, now=NOW, stuck_after=STUCK_AFTER)
+
+    assert outcome.stuck_due_at == NOW - timedelta(minutes=60) + STUCK_AFTER
+
+
+def test_no_stuck_warning_is_due_once_every_unfinished_uploading_was_warned():
+    current = [uploading(1, "MATCHED", age_minutes=200), uploading(2, "PROCESSED")]
+
+    warned_now = evaluate(
+        {1: Seen("MATCHED"), 2: Seen("PROCESSED")},
+        current,
+        baseline=False,
+        now=NOW,
+        stuck_after=STUCK_AFTER,
+    )
+    at_baseline = evaluate({}, current, baseline=True, now=NOW, stuck_after=STUCK_AFTER)
+
+    assert warned_now.stuck_warned == {1}
+    assert warned_now.stuck_due_at is None
+    assert at_baseline.stuck_due_at is None
+
+
+def test_a_new_uploading_already_stuck_is_due_at_the_next_poll():
+    current = [uploading(1, "MATCHED", age_minutes=200)]
+
+    outcome = evaluate({}, current, baseline=False, now=NOW, stuck_after=STUCK_AFTER)
+
+    assert [c.kind for c in outcome.changes] == [ChangeKind.NEW]
+    assert outcome.stuck_due_at is not None
+    assert outcome.stuck_due_at < NOW

@@ -150,3 +150,38 @@ async def test_a_periodic_job_survives_its_failures_and_stops_on_cancel():
         await task
 
     assert runs >= 3
+
+
+async def test_claims_wait_until_a_batch_of_slots_is_free():
+    claimed: list[int] = []
+    a_claim, finished = asyncio.Event(), asyncio.Event()
+    gates = {item: asyncio.Event() for item in range(4)}
+    supply = iter(range(100))
+
+    async def claim(free: int) -> list[int]:
+        claimed.append(free)
+        a_claim.set()
+        return [next(supply) for _ in range(free)]
+
+    async def work(item: int) -> None:
+        if item in gates:
+            await gates[item].wait()
+            finished.set()
+
+    pump: Pump[int] = Pump("test", claim=claim, work=work, concurrency=4, interval=3600, batch=2)
+    pump.start()
+    try:
+        await asyncio.wait_for(a_claim.wait(), 5)
+        a_claim.clear()
+        gates[0].set()  # one slot frees: not yet a batch
+        await asyncio.wait_for(finished.wait(), 5)
+        for _ in range(20):  # let the woken loop run its turn
+            await asyncio.sleep(0)
+        assert claimed == [4]
+        gates[1].set()  # a second: both free slots are claimed at once
+        await asyncio.wait_for(a_claim.wait(), 5)
+        assert claimed[:2] == [4, 2]
+    finally:
+        for gate in gates.values():
+            gate.set()
+        await pump.stop(1)
