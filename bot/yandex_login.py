@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-USER_AGENT = "metrica-calls-bot/0.1 (httpx)"
+from bot.http import create_http_client
 
 
 class LoginError(Exception):
@@ -48,13 +48,7 @@ def create_login_http(
     base_url: str, *, timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """The one long-lived httpx client for the login host."""
-    return httpx.AsyncClient(
-        base_url=base_url,
-        timeout=httpx.Timeout(timeout, connect=5.0),
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        follow_redirects=False,
-        transport=transport,
-    )
+    return create_http_client(base_url, timeout=timeout, transport=transport)
 
 
 class LoginClient:

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from bot.yandex_login import USER_AGENT
+from bot.http import create_http_client
 
 SCOPES = ("metrika:read", "metrika:offline_data")
 UPLOAD_SCOPES = frozenset({"metrika:offline_data", "metrika:write"})  # either lets upload
@@ -101,13 +101,7 @@ def create_oauth_http(
     base_url: str, *, timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """The one long-lived httpx client for the OAuth host."""
-    return httpx.AsyncClient(
-        base_url=base_url,
-        timeout=httpx.Timeout(timeout, connect=5.0),
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        follow_redirects=False,
-        transport=transport,
-    )
+    return create_http_client(base_url, timeout=timeout, transport=transport)
 
 
 class OAuthClient:

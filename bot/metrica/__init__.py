@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.http import create_http_client
 from bot.metrica.client import MetricaClient
 from bot.metrica.errors import (
     AccessDenied,
@@ -16,7 +17,7 @@ from bot.metrica.errors import (
     parse_error,
 )
 from bot.metrica.gate import Allowance, Caller, MemoryGate, RequestGate, RequestKind, Ticket
-from bot.metrica.http import RetryPolicy, Upload, create_http_client
+from bot.metrica.http import RetryPolicy, Upload
 from bot.metrica.parsing import Listing
 from bot.metrica.quota import RequestLimiter, quota_key, token_fingerprint
 

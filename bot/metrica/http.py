@@ -1,4 +1,4 @@
-"""The Metrica httpx client's settings, the retry policy of its calls, and an upload's body."""
+"""The Metrica client's retry policy of its calls, and an upload's body."""
 
 from __future__ import annotations
 
@@ -6,24 +6,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from bot.metrica.errors import MetricaError, QuotaExceeded, Unavailable
-
-USER_AGENT = "metrica-calls-bot/0.1 (httpx)"
-
-
-def create_http_client(
-    base_url: str, *, timeout: float = 20.0, transport: httpx.AsyncBaseTransport | None = None
-) -> httpx.AsyncClient:
-    """The one long-lived httpx client for Metrica, with explicit timeouts and no redirects."""
-    return httpx.AsyncClient(
-        base_url=base_url,
-        timeout=httpx.Timeout(timeout, connect=5.0),
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        follow_redirects=False,
-        transport=transport,
-    )
 
 
 @dataclass(frozen=True, slots=True)
