@@ -121,6 +121,7 @@ def _burst(
         "wrong_sample": wrong[:1],
         "arrival_span": max(before) - min(before) if before else float("nan"),
         "requests": len(asked),
+        "actions": sum(len(telegram.chat_actions(user)) for user in chats),
     }
 
 
@@ -228,6 +229,7 @@ def main() -> None:
                 r["lost"],
                 r["wrong"],
                 r["429"],
+                r["actions"],
             ]
         )
     table(
@@ -252,6 +254,7 @@ def main() -> None:
             "no reply",
             "error instead of the list",
             "429s",
+            "chat actions",
         ],
         rows,
     )

@@ -30,6 +30,8 @@ from bot.yandex_oauth import OAuthClient, create_oauth_http
 
 log = logging.getLogger(__name__)
 
+CONCURRENT_UPDATES = 16
+
 
 def build_services(
     settings: Settings, *, metrica_transport: httpx.AsyncBaseTransport | None = None
@@ -83,7 +85,9 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .concurrent_updates(64)
+        # Not more: replies from memory are CPU work on one loop, and with many at once the
+        # first answers wait for all the others' (BENCHMARKS.md §9).
+        .concurrent_updates(CONCURRENT_UPDATES)
         .rate_limiter(MessagePace(RateWindow(settings.telegram_messages_per_second)))
         .post_init(lifecycle.started)
         .post_stop(lifecycle.stopping)

@@ -35,6 +35,7 @@ from bot.texts import Html, t
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 Body = Callable[[Invocation], Awaitable[None]]
+MEMORY_GRACE = 0.5  # an answer from a fresh stored list is usually out by then: no "typing"
 
 
 class Who(enum.Enum):
@@ -65,6 +66,7 @@ class Command:
     slow: bool = False  # its reply waits for Metrica: "typing" is shown meanwhile
     secret_args: bool = False  # the arguments are a secret: hidden before anything else runs
     action: ChatAction = ChatAction.TYPING  # what a slow command shows meanwhile
+    typing_after: float = 0.0  # seconds of grace: an answer ready sooner goes without "typing"
 
     @property
     def callback(self) -> Callback:
@@ -91,8 +93,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("logout", commands_login.logout, None, where=Where.PRIVATE, slow=True),
     Command("link", commands_counters.link, "usage_link", who=Who.ADMINS, slow=True),
     Command("counters", commands_counters.counters, None),
-    Command("uploadings", commands_uploadings.uploadings, "usage_uploadings", slow=True),
-    Command("uploading", commands_uploadings.uploading, "usage_uploading", slow=True),
+    Command(
+        "uploadings",
+        commands_uploadings.uploadings,
+        "usage_uploadings",
+        slow=True,
+        typing_after=MEMORY_GRACE,
+    ),
+    Command(
+        "uploading",
+        commands_uploadings.uploading,
+        "usage_uploading",
+        slow=True,
+        typing_after=MEMORY_GRACE,
+    ),
     Command(
         "export",
         commands_reports.export,
@@ -149,7 +163,7 @@ def _callback(command: Command) -> Callback:
             if command.who is Who.ADMINS and not await sender_is_admin(update, context.bot):
                 raise AdminsOnly
             if command.slow and (command.where is Where.ANYWHERE or inv.chat.is_private):
-                inv.start_typing(command.action)
+                inv.start_typing(command.action, after=command.typing_after)
             await command.body(inv)
         except ArgumentError:
             await inv.reply(inv.text(command.usage) if command.usage else help_text(inv))

@@ -72,6 +72,7 @@ class Invocation:
     target: ChatRef | None = None  # another chat this command manages
     message_deleted: bool | None = None  # whether the command's message was deleted (if tried)
     _typing: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+    _typing_sent: bool = field(default=False, init=False, repr=False)
 
     @property
     def services(self) -> Services:
@@ -122,17 +123,33 @@ class Invocation:
         thread_id = topic_thread(self.update)
         return Topic(thread_id, topic_name(self.update) if thread_id is not None else None)
 
-    def start_typing(self, action: ChatAction = ChatAction.TYPING) -> None:
-        """Show "typing" (or `action`) while the work goes on; it never holds the work up."""
+    def start_typing(self, action: ChatAction = ChatAction.TYPING, after: float = 0.0) -> None:
+        """Show "typing" (or `action`) while the work goes on; it never holds the work up.
+
+        With `after`, only when no answer is ready by then: an answer from memory goes alone.
+        """
         chat = self.update.effective_chat
         if chat is not None and self._typing is None:
             thread_id = topic_thread(self.update)
-            self._typing = asyncio.create_task(send_typing(chat, thread_id, action))
+            self._typing_sent = after <= 0
+            self._typing = asyncio.create_task(self._type(chat, thread_id, action, after))
+
+    async def _type(
+        self, chat: Chat, thread_id: int | None, action: ChatAction, after: float
+    ) -> None:
+        if after > 0:
+            await asyncio.sleep(after)
+            self._typing_sent = True
+        await send_typing(chat, thread_id, action)
 
     async def typed(self) -> None:
-        """Wait for the "typing" action, so it never arrives after the answer."""
-        if self._typing is not None:
-            await self._typing
+        """Wait for the "typing" action, so it never arrives after the answer (or drop it)."""
+        if self._typing is None:
+            return
+        if not self._typing_sent:
+            self._typing.cancel()  # still in its grace: the answer is ready, no hint needed
+            return
+        await self._typing
 
     async def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
         """Answer in this chat (in its forum topic)."""

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.telegram.commands import MEMORY_GRACE
 from bot.telegram.invocation import reply
 from bot.telegram.menu import set_command_menu, set_descriptions
 from tests.integration.chat_harness import ChatHarness, buttons
@@ -238,3 +239,23 @@ async def test_start_in_private_offers_to_add_the_bot_to_a_group_or_a_channel(
     assert await chat.say(GROUP, ANNA, "/start@metrica_calls_bot added") == []
     [welcome] = await chat.say(GROUP, ANNA, "/start")
     assert "reply_markup" not in welcome or not welcome["reply_markup"]
+
+
+async def test_an_answer_from_a_fresh_stored_list_goes_alone_a_slow_one_after_typing(
+    chat: ChatHarness,
+) -> None:
+    chat.metrica.add_uploading(101, id=5)
+    await chat.say(GROUP, ANNA, "/link 101")
+    await chat.say(GROUP, BORIS, "/uploadings")
+    actions = len(chat.telegram.chat_actions(GROUP))
+    [page] = await chat.say(GROUP, BORIS, "/uploadings")
+    [detail] = await chat.say(GROUP, BORIS, "/uploading 5")
+    assert "5" in page["text"]
+    assert "5" in detail["text"]
+    assert len(chat.telegram.chat_actions(GROUP)) == actions  # both from the stored list
+
+    chat.metrica.latency = MEMORY_GRACE + 0.3  # not in the list: Metrica is asked, slowly
+    [missing] = await chat.say(GROUP, BORIS, "/uploading 999")
+    [typing] = chat.telegram.chat_actions(GROUP)[actions:]
+    assert typing["action"] == "typing"
+    assert typing["index"] < missing["call_index"]
