@@ -24,6 +24,11 @@ WINDOW_SECONDS = 60.0
 LIST_CACHE_SIZE = 128
 
 
+def payer(user_id: int | None, chat_id: int) -> int:
+    """Whose budget a request comes from: the user's, or the chat's when posted as the chat."""
+    return user_id if user_id is not None else chat_id
+
+
 class UserRate:
     """At most `per_minute` requests per user in any rolling minute."""
 

@@ -11,7 +11,7 @@ from bot.clock import utc_now
 from bot.container import Services
 from bot.reports.daily import Period, daily, summarize
 from bot.reports.export_csv import export_file_name, uploadings_csv
-from bot.services.budget import FetchedList
+from bot.services.budget import FetchedList, payer
 from bot.services.lists import ask, current_list
 from bot.views import ChartView, CounterView, ExportView, ListNote
 
@@ -41,6 +41,5 @@ async def _whole_list(
 ) -> tuple[CounterView, FetchedList, ListNote | None]:
     """The chat's access checked, then the counter's list, fresh or stored."""
     asked = await ask(services, chat_id, counter_id)
-    payer = user_id if user_id is not None else chat_id  # posted as the chat: the chat pays
-    found, why = await current_list(services, asked, payer, refresh=False)
+    found, why = await current_list(services, asked, payer(user_id, chat_id), refresh=False)
     return asked.counter, found, why

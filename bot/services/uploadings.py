@@ -11,6 +11,7 @@ from bot.container import Services
 from bot.domain import Uploading, newest_first
 from bot.errors import CounterNotFound, UploadingNotFound
 from bot.metrica import Caller
+from bot.services.budget import payer
 from bot.services.lists import REFUSED, Asked, ask, current_list, is_fresh, note, stored_list
 from bot.services.metrica_calls import call_metrica, spend
 from bot.views import UploadingsView, UploadingView, paginate
@@ -27,7 +28,7 @@ async def uploadings_page(
 ) -> UploadingsView:
     """One page (of ten) of the counter's uploadings, newest first."""
     asked = await ask(services, chat_id, counter_id)
-    found, why = await current_list(services, asked, _payer(user_id, chat_id), refresh=refresh)
+    found, why = await current_list(services, asked, payer(user_id, chat_id), refresh=refresh)
     items = paginate(newest_first(found.uploadings), page)
     return UploadingsView(asked.counter, items, found.at, why)
 
@@ -48,7 +49,7 @@ async def uploading_detail(
         if found is not None:
             return found
     try:
-        return await _fetch_one(services, asked, _payer(user_id, chat_id), uploading_id)
+        return await _fetch_one(services, asked, payer(user_id, chat_id), uploading_id)
     except REFUSED as refused:
         found = None if refresh else await _from_list(services, asked, uploading_id)
         if found is None:
@@ -84,8 +85,3 @@ async def _from_list(services: Services, asked: Asked, uploading_id: int) -> Upl
         if uploading.id == uploading_id:
             return UploadingView(asked.counter, uploading, asked.stored.as_of or found.at)
     return None
-
-
-def _payer(user_id: int | None, chat_id: int) -> int:
-    """Whose budget a request comes from: the user's, or the chat's when posted as the chat."""
-    return user_id if user_id is not None else chat_id
