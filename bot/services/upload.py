@@ -18,12 +18,11 @@ from bot.calls_csv import BadCallsFile, CallsFile, check_size, validate
 from bot.clock import utc_now
 from bot.container import Services
 from bot.domain import Uploading
-from bot.errors import CallsFileRejected, LinkSuspended, NotLinked, UploadNotAllowed
+from bot.errors import CallsFileRejected, UploadNotAllowed
 from bot.metrica import Caller, Upload, WriteDenied
-from bot.services.metrica_calls import TokenRef, call_metrica, spend, user_token
+from bot.services.metrica_calls import TokenRef, call_metrica, link_token, spend, user_token
 from bot.storage.counters import CounterRepository
 from bot.storage.follows import FollowRepository
-from bot.storage.links import LinkRepository
 from bot.views import CounterView, UploadedView
 
 COMMENT_LIMIT = 255  # Metrica's limit on an uploading's comment
@@ -97,11 +96,8 @@ async def _follow(services: Services, upload: CallsUpload, made: Uploading) -> b
 async def _access(services: Services, upload: CallsUpload) -> tuple[CounterView, TokenRef]:
     """The counter as linked in the chat (live), and the sender's own token."""
     async with services.sessions.begin() as session:
-        link = await LinkRepository(session).access(upload.chat_id, upload.counter_id)
-        if link is None:
-            raise NotLinked(upload.counter_id)
-        if not link.live:
-            raise LinkSuspended(upload.counter_id)
+        # The chat's link must be live, though its token is not the one used to upload.
+        await link_token(session, services.cipher, upload.chat_id, upload.counter_id)
         ref = await user_token(session, services.cipher, upload.user_id)
         stored = await CounterRepository(session).get(upload.counter_id)
     name, site = (stored.name, stored.site) if stored else ("", "")
