@@ -120,8 +120,9 @@ class PollingRepository:
     ) -> bool:
         """Release the lease and set when to poll again; False when the claim was lost.
 
-        The one place a counter's schedule is written, after a failure and (with `polled`)
-        after a good poll, which also records the baseline and whether the counter is hot.
+        A counter's schedule after a failure and (with `polled`) after a good poll, which also
+        records the baseline and whether the counter is hot. Its one twin writes the same values
+        for many quiet polls at once: `ScheduleRepository.reschedule_quiet` (storage/schedules.py).
         """
         values: dict[str, object] = {
             "next_poll_at": next_poll_at,
