@@ -66,6 +66,13 @@ class Pump(Generic[T]):
             await _cancel(loop)
         if self._workers:
             await asyncio.wait(set(self._workers), timeout=grace)
+        if self._workers:  # a stop that hangs past here is explained by this line
+            log.warning(
+                "%s: %d item(s) still running after %.0f s: cancelling them",
+                self.name,
+                len(self._workers),
+                grace,
+            )
         for worker in list(self._workers):
             await _cancel(worker)
 
