@@ -8,11 +8,11 @@ SQLite writers are serialised anyway). Slot leases are judged by the database's 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, delete, exists, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from bot.storage.models import Credential, LoginSlot, RequestCount
 from bot.storage.upsert import upsert
 
 _COUNTS = cast(Table, RequestCount.__table__)
+_RESERVE_TRIES = 5
 _SLOTS = cast(Table, LoginSlot.__table__)
 
 
@@ -34,8 +35,7 @@ class RequestCountRepository:
         """Count one request unless the day's count of this kind reached `limit`."""
         if limit <= 0:
             return False
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = _insert(self._session)
         # Core on the table, not the ORM entity: the same SQL without the ORM's DML
         # bookkeeping, which cost about as much as the statement itself on every request.
         counts = _COUNTS.c
@@ -46,6 +46,57 @@ class RequestCountRepository:
             where=counts.count < limit,
         ).returning(counts.count)
         return (await self._session.execute(counted)).first() is not None
+
+    async def reserve(
+        self, key: str, day: date, kind: str, limit: int, size: Callable[[int], int]
+    ) -> int:
+        """Count a block of requests at once, never past `limit`; how many were counted.
+
+        The block one process will make (the monitor's, see services/quota_gate.py): `size`
+        says how many of the day's `left` to take; the same conditional upsert as `take`.
+        """
+        counts = _COUNTS.c
+        for _ in range(_RESERVE_TRIES):
+            current = await self._session.scalar(
+                select(counts.count).where(
+                    counts.key == key, counts.day == day, counts.kind == kind
+                )
+            )
+            left = limit - int(current or 0)
+            granted = min(size(left), left)
+            if granted <= 0:
+                return 0
+            statement = _insert(self._session)(_COUNTS).values(
+                key=key, day=day, kind=kind, count=granted
+            )
+            counted = statement.on_conflict_do_update(
+                index_elements=["key", "day", "kind"],
+                set_={"count": counts.count + granted},
+                where=counts.count + granted <= limit,
+            ).returning(counts.count)
+            if (await self._session.execute(counted)).first() is not None:
+                return granted
+        return 0  # others kept counting meanwhile: the caller sees the allowance as spent
+
+    async def give_back(self, rows: Collection[tuple[str, date, str, int]]) -> None:
+        """Uncount requests reserved but never made: (key, day, kind, how many) each."""
+        counts = _COUNTS.c
+        statement = (
+            update(_COUNTS)
+            .where(
+                counts.key == bindparam("g_key"),
+                counts.day == bindparam("g_day"),
+                counts.kind == bindparam("g_kind"),
+            )
+            .values(
+                count=case(
+                    (counts.count > bindparam("g_n"), counts.count - bindparam("g_n")), else_=0
+                )
+            )
+        )
+        params = [{"g_key": k, "g_day": d, "g_kind": kind, "g_n": n} for k, d, kind, n in rows]
+        if params:
+            await self._session.execute(statement, params)
 
     async def saturate(self, key: str, day: date, limits: dict[str, int]) -> None:
         """Raise the day's counts to their limits (Metrica said the login's day is over)."""
@@ -137,3 +188,8 @@ class LoginSlotRepository:
         owned = exists().where(Credential.quota_key == LoginSlot.key)
         idle = or_(LoginSlot.until.is_(None), LoginSlot.until < db_now(self._session))
         await self._session.execute(delete(LoginSlot).where(and_(~owned, idle)))
+
+
+def _insert(session: AsyncSession) -> Any:
+    """The dialect's INSERT with ON CONFLICT."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

@@ -6,10 +6,11 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.metrica import Allowance, AllowanceSpent, Caller, RequestKind, Unavailable
-from bot.services.quota_gate import DatabaseGate
+from bot.metrica.keep import BLOCK_SHARE, KEEP_IDLE, block_size
+from bot.services.quota_gate import SLOT_WAIT_SECONDS, DatabaseGate
 from bot.storage.db import SessionFactory
 from bot.storage.models import LoginSlot
 from bot.storage.quota import LoginSlotRepository, RequestCountRepository
@@ -102,12 +103,15 @@ async def test_no_login_has_more_than_three_slots_whichever_process_asks(
     with pytest.raises(Unavailable):
         await second.acquire(MONITOR, DAY)  # waited its 30 s (on the fake clock), in vain
     assert sum(clock.sleeps) >= 30
-    assert await used(sessions) == 2  # a request never made is not counted
 
-    await first.release(held[0])
+    await first.release(held[0])  # kept by `first` for a moment, then free for `second`
     ticket = await second.acquire(MONITOR, DAY)
     assert ticket.slot == held[0].slot
     await second.acquire(Caller("boris", RequestKind.MONITOR), DAY)  # other logins are apart
+
+    for process in (first, second):  # what each counted but never sent goes back
+        await process.close()
+    assert await used(sessions) == 3  # the request that found no slot is not counted
 
 
 async def test_a_slot_of_a_process_that_died_frees_when_its_lease_ends(sessions: SessionFactory):
@@ -163,3 +167,72 @@ async def test_idle_slots_of_logins_nobody_saved_are_purged(sessions: SessionFac
         assert await session.get(LoginSlot, ("fp:junk", 0)) is None
         assert await session.get(LoginSlot, ("fp:busy", held.slot)) is not None
         assert await RequestCountRepository(session).used(["fp:junk"], DAY, "command") == {}
+
+
+async def slots_leased(sessions: SessionFactory) -> list[str | None]:
+    async with sessions.begin() as session:
+        found = await session.scalars(select(LoginSlot.holder).order_by(LoginSlot.slot))
+        return list(found)
+
+
+async def test_the_monitors_burst_counts_one_block_and_leases_one_slot(sessions: SessionFactory):
+    clock = Clock()
+    process = gate(sessions, daily=1000, clock=clock)  # the monitor's share: 800
+    tickets = []
+    for _ in range(20):
+        ticket = await process.acquire(MONITOR, DAY)
+        tickets.append(ticket)
+        await process.release(ticket)
+
+    assert await used(sessions) == block_size(800)  # one block: 32 of 800, one row written
+    assert {ticket.holder for ticket in tickets} == {tickets[0].holder}  # one lease, kept
+    assert tickets[0].holder in await slots_leased(sessions)
+    await process.close()
+    assert await used(sessions) == 20  # what was never sent went back at the stop
+    assert await slots_leased(sessions) == [None, None, None]
+
+
+async def test_a_kept_slot_frees_for_others_once_idle(sessions: SessionFactory):
+    clock = Clock()
+    first, second = gate(sessions, daily=1000, clock=clock), gate(sessions, daily=1000, clock=clock)
+    held = [await first.acquire(MONITOR, DAY) for _ in range(3)]
+    for ticket in held:
+        await first.release(ticket)
+    assert len([h for h in await slots_leased(sessions) if h]) == 3  # kept by `first` a moment
+
+    ticket = await second.acquire(MONITOR, DAY)  # waits for one of them, not the 30 s
+    assert ticket.slot in {held_ticket.slot for held_ticket in held}
+    assert sum(clock.sleeps) < SLOT_WAIT_SECONDS
+    assert clock.now >= KEEP_IDLE
+
+
+async def test_processes_counting_blocks_never_go_past_the_allowance(sessions: SessionFactory):
+    processes = [DatabaseGate(sessions, Allowance(100, 0.8)) for _ in range(4)]
+
+    async def one(process: DatabaseGate) -> bool:
+        try:
+            ticket = await process.acquire(MONITOR, DAY)
+        except AllowanceSpent:
+            return False
+        await process.release(ticket)
+        return True
+
+    granted = await asyncio.gather(*(one(processes[n % 4]) for n in range(120)))
+    assert sum(granted) <= 80
+    assert await used(sessions) <= 80
+    for process in processes:
+        await process.close()
+    assert await used(sessions) == sum(granted)
+    assert (
+        sum(granted) >= 80 - 4 * BLOCK_SHARE
+    )  # a block idle in one process: at most 1/8 of the rest
+
+
+async def test_metricas_refusal_also_drops_the_block_counted_here(sessions: SessionFactory):
+    process = gate(sessions, daily=1000)
+    await process.release(await process.acquire(MONITOR, DAY))
+    await process.spent("anna", DAY)
+    with pytest.raises(AllowanceSpent):
+        await process.acquire(MONITOR, DAY)
+    await process.close()
+    assert await used(sessions) == 800  # the day stays spent: nothing is given back past it
