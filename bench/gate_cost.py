@@ -100,6 +100,7 @@ async def measure(url: str, metrica: FakeMetrica, counters: int) -> list[list[An
     finally:
         await services.http.aclose()
         await services.login_http.aclose()
+        await services.gate.close()
         await services.engine.dispose()
     return rows
 

@@ -173,6 +173,7 @@ async def _bot_pass(
     }
     await pump.stop(5)
     await services.http.aclose()
+    await services.gate.close()  # as the bot does at a stop: kept slots and blocks go back
     await services.engine.dispose()
     return {
         "wall": usage.wall,

@@ -62,6 +62,7 @@ class Poller:
         self._now = now
         self._rand = rand
         self._busy: set[int] = set()  # counters being polled here: never claimed again meanwhile
+        self._open: dict[int, PollJob] = {}  # claims whose polls have not finished (yet)
         self._recorder = Recorder(services, self._config, owner, now, rand)
         self._demand_until = datetime.min.replace(tzinfo=UTC)
 
@@ -70,9 +71,16 @@ class Poller:
         """Counters this poller is polling right now."""
         return frozenset(self._busy)
 
+    @property
+    def unfinished(self) -> list[PollJob]:
+        """Claims whose polls did not finish (cancelled at a stop, or not yet run)."""
+        return list(self._open.values())
+
     async def claim(self, limit: int) -> list[PollJob]:
         """Lease up to `limit` due counters; refresh how many counters their logins serve."""
         now = self._now()
+        if self._demand_until <= now and self._recorder.demand:
+            await self._refresh_demand(now)  # before the claim: it plans with the demand
         async with self._services.sessions.begin() as session:
             repo = PollingRepository(session)
             jobs = await repo.claim(
@@ -82,8 +90,10 @@ class Poller:
                 limit=limit,
                 day=now.date(),
                 busy=self._busy,
+                plan=lambda job: self._recorder.plan(job, now),
             )
         self._busy.update(job.counter_id for job in jobs)
+        self._open.update((job.counter_id, job) for job in jobs)
         keys = {candidate.quota_key for job in jobs for candidate in job.candidates}
         if keys and (now >= self._demand_until or not keys <= self._recorder.demand.keys()):
             await self._refresh_demand(now)
@@ -117,6 +127,7 @@ class Poller:
             await self._recorder.back_off(job, None, exc)
         finally:
             self._busy.discard(job.counter_id)
+        self._open.pop(job.counter_id, None)
 
     async def _poll(self, job: PollJob) -> None:
         spent: set[str] = set()

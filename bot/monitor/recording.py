@@ -125,8 +125,36 @@ class Recorder:
         )
         return queued
 
+    def plan(self, job: PollJob, now: datetime) -> datetime | None:
+        """The next poll of a claimed counter if this one turns out quiet; None: not foreseen.
+
+        Foreseen only for a counter polled well last time, not paused, whose stored list says
+        whether it is hot, with the demand of its first token's login known.
+        """
+        if not (job.has_baseline and job.candidates and job.list_unfinished is not None):
+            return None
+        if job.failures or job.quota_paused or job.candidates[0].quota_key not in self.demand:
+            return None
+        return self._next_poll(job.candidates[0], hot=job.list_unfinished, now=now)
+
     async def _quiet(self, job: PollJob, candidate: Candidate, *, hot: bool, now: datetime) -> int:
-        """The list seen last: only the schedule, written in a batch with other quiet polls."""
+        """The list seen last: nothing to write if the claim planned it, else the schedule only.
+
+        The schedule is written in a batch with other quiet polls.
+        """
+        if (
+            job.planned is not None
+            and hot == job.list_unfinished
+            and candidate is job.candidates[0]
+        ):
+            metrics.poll_outcome("ok")
+            log.debug(
+                "counter %s: the same list, next poll %s (as planned)",
+                job.counter_id,
+                job.planned,
+                extra={"counter_id": job.counter_id},
+            )
+            return 0
         at = self._next_poll(candidate, hot=hot, now=now)
         if not await self.schedules.write(QuietPoll(job.counter_id, job.generation, now, at, hot)):
             _lease_lost(job)
@@ -165,7 +193,12 @@ class Recorder:
         )
         async with self.services.sessions.begin() as session:
             await PollingRepository(session).reschedule(
-                job.counter_id, self.owner, job.generation, next_poll_at=at, failures=failures
+                job.counter_id,
+                self.owner,
+                job.generation,
+                next_poll_at=at,
+                failures=failures,
+                planned=job,
             )
         metrics.poll_outcome("retry")
         log.warning(
@@ -187,6 +220,7 @@ class Recorder:
                 next_poll_at=resume,
                 failures=job.failures,
                 paused_reason=PauseReason.QUOTA,
+                planned=job,
             )
 
     async def is_quota_paused(self, job: PollJob) -> bool:

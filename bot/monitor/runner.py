@@ -87,7 +87,9 @@ class Monitor:
         await asyncio.gather(self.poll_pump.stop(STOP_GRACE), self.send_pump.stop(STOP_GRACE))
         try:
             async with self._services.sessions.begin() as session:
-                await PollingRepository(session).release_all(self.owner)
+                await PollingRepository(session).release_all(
+                    self.owner, self.poller.unfinished, utc_now()
+                )
         except Exception:
             log.exception("could not release leases at stop")
         self.heartbeat.clear()

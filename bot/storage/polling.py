@@ -11,19 +11,20 @@ The tokens that may poll a counter (its candidates, storage/pool.py) come with e
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import dataclasses
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import PauseReason
 from bot.storage.dbclock import db_now
 from bot.storage.links import listening
-from bot.storage.models import Counter
+from bot.storage.models import Counter, UtcDateTime
 from bot.storage.pool import Candidate, PoolRepository
 
 Ts = TypeVarTuple("Ts")
@@ -42,6 +43,12 @@ class PollJob:
     stuck_due_at: datetime | None
     list_unfinished: bool | None
     candidates: tuple[Candidate, ...]
+    quota_paused: bool = False
+    polled_at: datetime | None = None  # the last good poll before this claim
+    planned: datetime | None = None  # the next poll the claim wrote, if this one is quiet
+
+
+Plan = Callable[[PollJob], datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,35 +77,32 @@ class PollingRepository:
         limit: int,
         day: date,
         busy: Collection[int] = (),
+        plan: Plan | None = None,
     ) -> list[PollJob]:
-        """Lease up to `limit` due counters (not `busy` here): new ones first, then soonest due."""
-        ids = await self._due_ids(Counter.next_poll_at.is_(None), (), busy, limit)
+        """Lease up to `limit` due counters (not `busy` here): new ones first, then soonest due.
+
+        With `plan`, a claim also writes each job's next poll as if the poll will be quiet
+        (and that poll as made now): a quiet poll then writes nothing at all (monitor/quiet.py),
+        and any other outcome overwrites both under the claim. A lease this process kept (the
+        quiet poll did not end it) is its own to claim again.
+        """
+        free = self._free(owner)
+        ids = await self._due_ids(Counter.next_poll_at.is_(None), (), free, busy, limit)
         if len(ids) < limit:
             soonest = (Counter.next_poll_at.asc(), Counter.id.asc())
-            ids += await self._due_ids(Counter.next_poll_at <= now, soonest, busy, limit - len(ids))
+            due = Counter.next_poll_at <= now
+            ids += await self._due_ids(due, soonest, free, busy, limit - len(ids))
         if not ids:
             return []
-        leased = await self._session.execute(
-            update(Counter)
-            .where(Counter.id.in_(ids))
-            .values(
-                lease_owner=owner,
-                lease_until=db_now(self._session, plus=lease_seconds),
-                lease_generation=Counter.lease_generation + 1,
-            )
-            .returning(
-                Counter.id,
-                Counter.name,
-                Counter.lease_generation,
-                Counter.has_baseline,
-                Counter.failures,
-                Counter.list_digest,
-                Counter.stuck_due_at,
-                Counter.list_unfinished,
-            )
-        )
+        rows = await self._session.execute(select(*_CLAIMED).where(Counter.id.in_(ids)))
         candidates = await PoolRepository(self._session).candidates(ids, day)
-        jobs = [_job(row, tuple(candidates.get(row[0], ()))) for row in leased]
+        jobs = [_job(row, tuple(candidates.get(row[0], ()))) for row in rows]
+        if plan is not None:
+            jobs = [dataclasses.replace(job, planned=plan(job)) for job in jobs]
+        await self._session.execute(
+            _LEASE.values(lease_until=db_now(self._session, plus=lease_seconds)),
+            [_lease_values(job, owner, now) for job in jobs],
+        )
         return sorted(jobs, key=lambda job: ids.index(job.counter_id))
 
     async def lock_own(self, counter_id: int, owner: str, generation: int) -> Counter | None:
@@ -117,12 +121,15 @@ class PollingRepository:
         failures: int,
         paused_reason: PauseReason | None = None,
         polled: Polled | None = None,
+        planned: PollJob | None = None,
     ) -> bool:
         """Release the lease and set when to poll again; False when the claim was lost.
 
         A counter's schedule after a failure and (with `polled`) after a good poll, which also
-        records the baseline and whether the counter is hot. Its one twin writes the same values
-        for many quiet polls at once: `ScheduleRepository.reschedule_quiet` (storage/schedules.py).
+        records the baseline and whether the counter is hot. After a failure, pass the job as
+        `planned`: a claim that planned a quiet poll wrote it as made (see `claim`). Its one
+        twin writes the same values for many quiet polls at once:
+        `ScheduleRepository.reschedule_quiet` (storage/schedules.py).
         """
         values: dict[str, object] = {
             "next_poll_at": next_poll_at,
@@ -135,6 +142,9 @@ class PollingRepository:
             "lease_owner": None,
             "lease_until": None,
         }
+        if planned is not None and planned.planned is not None:
+            # Not the quiet poll the claim planned: its last good poll is the one before.
+            values["last_polled_at"] = planned.polled_at
         if polled is not None:
             values |= {
                 "last_polled_at": polled.at,
@@ -172,8 +182,29 @@ class PollingRepository:
             .values(lease_owner=None, lease_until=None)
         )
 
-    async def release_all(self, owner: str) -> None:
-        """Give up this process's leases (at a clean stop) so others need not wait them out."""
+    async def release_all(
+        self, owner: str, unfinished: Collection[PollJob] = (), now: datetime | None = None
+    ) -> None:
+        """Give up this process's leases (at a clean stop) so others need not wait them out.
+
+        Claims whose polls never finished are due again `now` (not at the next poll their
+        claim planned), with their last good poll as it was.
+        """
+        if unfinished and now is not None:
+            await self._session.execute(
+                _UNPLAN,
+                [
+                    {
+                        "u_id": job.counter_id,
+                        "u_owner": owner,
+                        "u_generation": job.generation,
+                        "u_next": now,
+                        "u_polled": job.polled_at,
+                    }
+                    for job in unfinished
+                    if job.planned is not None
+                ],
+            )
         await self._session.execute(
             update(Counter)
             .where(Counter.lease_owner == owner)
@@ -184,6 +215,7 @@ class PollingRepository:
         self,
         when: ColumnElement[bool],
         order: tuple[ColumnElement[Any], ...],
+        free: ColumnElement[bool],
         busy: Collection[int],
         limit: int,
     ) -> list[int]:
@@ -194,28 +226,96 @@ class PollingRepository:
         """
         found = await self._session.scalars(
             select(Counter.id)
-            .where(when, self._free(), Counter.id.not_in(list(busy)))
+            .where(when, free, Counter.id.not_in(list(busy)))
             .order_by(*order)
             .limit(limit)
             .with_for_update(of=Counter, skip_locked=True)
         )
         return list(found)
 
-    def _free(self) -> ColumnElement[bool]:
-        """Not paused (or waiting out a quota), unleased, someone listening."""
+    def _free(self, owner: str) -> ColumnElement[bool]:
+        """Not paused (or waiting out a quota), unleased (or leased here), someone listening."""
         return and_(
             or_(_reason_is(None), _reason_is(PauseReason.QUOTA)),
-            or_(Counter.lease_until.is_(None), Counter.lease_until < db_now(self._session)),
+            or_(
+                Counter.lease_until.is_(None),
+                Counter.lease_until < db_now(self._session),
+                Counter.lease_owner == owner,
+            ),
             listening(Counter.id),
         )
 
 
-def _job(row: Any, candidates: tuple[Candidate, ...]) -> PollJob:
-    """A claimed counter's job from the claim's RETURNING row."""
-    counter_id, name, generation, baseline, failures, digest, stuck_due, unfinished = row
-    return PollJob(
-        counter_id, name, generation, baseline, failures, digest, stuck_due, unfinished, candidates
+_CLAIMED = (
+    Counter.id,
+    Counter.name,
+    Counter.lease_generation,
+    Counter.has_baseline,
+    Counter.failures,
+    Counter.list_digest,
+    Counter.stuck_due_at,
+    Counter.list_unfinished,
+    Counter.paused_reason,
+    Counter.last_polled_at,
+)
+_table = cast(Table, Counter.__table__)
+# Core, executed with one parameter set per claimed counter: one statement for the claim.
+_LEASE = (
+    update(_table)
+    .where(_table.c.id == bindparam("c_id"))
+    .values(
+        lease_owner=bindparam("c_owner"),
+        lease_generation=bindparam("c_generation"),
+        next_poll_at=func.coalesce(bindparam("c_next", type_=UtcDateTime), _table.c.next_poll_at),
+        last_polled_at=func.coalesce(
+            bindparam("c_polled", type_=UtcDateTime), _table.c.last_polled_at
+        ),
     )
+)
+
+# Executed with one parameter set per claim that planned a quiet poll never made.
+_UNPLAN = (
+    update(_table)
+    .where(
+        _table.c.id == bindparam("u_id"),
+        _table.c.lease_owner == bindparam("u_owner"),
+        _table.c.lease_generation == bindparam("u_generation"),
+    )
+    .values(
+        next_poll_at=bindparam("u_next", type_=UtcDateTime),
+        last_polled_at=bindparam("u_polled", type_=UtcDateTime),
+    )
+)
+
+
+def _job(row: Any, candidates: tuple[Candidate, ...]) -> PollJob:
+    """A claimed counter's job (the generation this claim gives it) from its row."""
+    counter_id, name, generation, baseline, failures, digest, stuck_due, unfinished = row[:8]
+    paused, polled_at = row[8], row[9]
+    return PollJob(
+        counter_id,
+        name,
+        generation + 1,
+        baseline,
+        failures,
+        digest,
+        stuck_due,
+        unfinished,
+        candidates,
+        quota_paused=paused == PauseReason.QUOTA,
+        polled_at=polled_at,
+    )
+
+
+def _lease_values(job: PollJob, owner: str, now: datetime) -> dict[str, object]:
+    """One parameter set of _LEASE: the lease, and the plan if there is one."""
+    return {
+        "c_id": job.counter_id,
+        "c_owner": owner,
+        "c_generation": job.generation,
+        "c_next": job.planned,
+        "c_polled": now if job.planned is not None else None,
+    }
 
 
 def _held(counter_id: int, owner: str, generation: int) -> ColumnElement[bool]:

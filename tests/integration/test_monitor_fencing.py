@@ -70,6 +70,7 @@ async def test_a_poll_slower_than_its_lease_never_notifies_backward_or_twice(
             slow_poll = asyncio.create_task(first.poll(slow))
             await metrica.wait_for_requests_async(2, path_contains="/calls_uploadings")
 
+            clock.advance(3600)  # past the next poll the claim planned (had it been quiet)
             [fresh] = await claim_when_free(again, busy_elsewhere=first)
             assert fresh.generation > slow.generation
             await again.poll(fresh)  # MATCHED -> PROCESSED, told once

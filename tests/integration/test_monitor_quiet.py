@@ -15,6 +15,7 @@ from sqlalchemy import event, update
 from bot.container import Services
 from bot.monitor.poller import Poller
 from bot.storage.models import Counter
+from bot.storage.polling import PollingRepository
 from fakes.metrica import FakeMetrica
 from tests.monitor_harness import (
     FakeClock,
@@ -107,7 +108,7 @@ async def world(database_url: str, tmp_path: Path) -> AsyncIterator[World]:
             await close_services(services)
 
 
-async def test_a_quiet_poll_reads_no_snapshot_and_writes_only_its_schedule(world: World):
+async def test_a_quiet_poll_reads_no_snapshot_and_writes_nothing_after_its_claim(world: World):
     await world.due_pass()  # the baseline: every list and its digest stored
 
     with recorded(world.services) as statements:
@@ -116,28 +117,68 @@ async def test_a_quiet_poll_reads_no_snapshot_and_writes_only_its_schedule(world
     assert statements.touching("uploading_states") == []
     assert statements.touching("counter_lists") == []
     assert statements.touching("outbox") == []
-    # The claim's lease and the schedule: two writes of each counter row, nothing else.
-    assert statements.rows_written("counters") == 2 * len(COUNTERS)
+    # The claim planned the next poll as if quiet; quiet it was: one write of each counter row.
+    assert statements.rows_written("counters") == len(COUNTERS)
     counter = await counter_row(world.services.sessions, COUNTERS[0])
     assert counter.last_polled_at == world.clock.now
+    assert counter.next_poll_at is not None
+    assert counter.next_poll_at > world.clock.now
+    assert counter.lease_owner == "p1"  # left to run out: the same process claims it when due
+    others = Poller(world.services, owner="p2", now=world.clock, rand=lambda: 0.5)
+    world.clock.advance(600)
+    assert await run_pass(others) == []
+    assert await world.due_pass() == list(COUNTERS)
+
+
+async def test_a_quiet_poll_nobody_planned_writes_its_schedule_in_one_statement(world: World):
+    await world.due_pass()
+    # A process that just started knows no login's demand yet: its claims plan nothing.
+    started = Poller(world.services, owner="p1", now=world.clock, rand=lambda: 0.5)
+    world.clock.advance(600)
+
+    with recorded(world.services) as statements:
+        assert await run_pass(started) == list(COUNTERS)
+
+    schedules = [
+        (sql, many)
+        for sql, _, many in statements.seen
+        if sql.lstrip().upper().startswith("UPDATE COUNTERS") and "is_hot" in sql
+    ]
+    assert len(schedules) == 1
+    assert schedules[0][1]  # executemany: every counter's parameters, one statement
+    counter = await counter_row(world.services.sessions, COUNTERS[0])
     assert counter.next_poll_at is not None
     assert counter.next_poll_at > world.clock.now
     assert counter.lease_owner is None
 
 
-async def test_the_schedules_of_quiet_polls_are_written_in_one_statement(world: World):
+async def test_a_planned_poll_that_fails_puts_its_last_good_poll_back(world: World):
     await world.due_pass()
+    polled = (await counter_row(world.services.sessions, COUNTERS[0])).last_polled_at
+    world.metrica.fail_next("/calls_uploadings", status=500, count=100)
 
-    with recorded(world.services) as statements:
-        await world.due_pass(600)
+    await world.due_pass(600)
 
-    schedules = [
-        (sql, many)
-        for sql, _, many in statements.seen
-        if sql.lstrip().upper().startswith("UPDATE COUNTERS") and "last_polled_at" in sql
-    ]
-    assert len(schedules) == 1
-    assert schedules[0][1]  # executemany: every counter's parameters, one statement
+    counter = await counter_row(world.services.sessions, COUNTERS[0])
+    assert counter.failures == 1
+    assert counter.last_polled_at == polled  # not the claim's time: that poll was not good
+    assert counter.lease_owner is None
+
+
+async def test_a_stop_makes_planned_polls_that_never_ran_due_again(world: World):
+    await world.due_pass()
+    polled = (await counter_row(world.services.sessions, COUNTERS[0])).last_polled_at
+    world.clock.advance(600)
+    jobs = await world.poller.claim(100)
+    assert all(job.planned is not None for job in jobs)
+
+    async with world.services.sessions.begin() as session:  # what the runner does at a stop
+        await PollingRepository(session).release_all("p1", world.poller.unfinished, world.clock.now)
+
+    counter = await counter_row(world.services.sessions, COUNTERS[0])
+    assert counter.next_poll_at == world.clock.now
+    assert counter.last_polled_at == polled
+    assert counter.lease_owner is None
 
 
 async def test_a_changed_list_takes_the_full_path_and_is_told(world: World):

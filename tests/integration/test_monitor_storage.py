@@ -69,7 +69,7 @@ async def test_a_claimed_counter_is_not_claimed_again_until_its_lease_expires(
     await seed_watch(sessions, cipher, token="t1", owner=1, counters=[(10, "A")], chats=[GROUP])
 
     [first] = await claim_jobs(sessions, "p1")
-    assert await claim(sessions, "p1") == []
+    assert await claim(sessions, "p2") == []
     assert await claim(sessions, "p2", NOW + timedelta(hours=1)) == []  # our clock is not theirs
     await expire_leases(sessions)
     [second] = await claim_jobs(sessions, "p2")
@@ -176,7 +176,7 @@ async def test_a_counter_paused_for_the_daily_quota_is_claimed_again_after_the_r
     assert paused == [(10, "A"), (11, "B")]  # boris's counter has budget
     assert again == []  # told once
     assert await claim(sessions, "p1") == [12]
-    assert await claim(sessions, "p1", reset + timedelta(seconds=1)) == [10, 11]
+    assert await claim(sessions, "p2", reset + timedelta(seconds=1)) == [10, 11]
 
 
 async def test_a_lost_lease_keeps_the_poll_from_being_recorded(
