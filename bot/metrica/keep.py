@@ -24,8 +24,8 @@ from datetime import date
 
 BLOCK_MOST = 32  # requests counted at once: 1 row per 32 monitor requests of a login
 BLOCK_SHARE = 8  # a block never takes more than 1/8 of what is left of the day
-KEEP_IDLE = 2.0  # seconds an idle slot stays with this process
-KEEP_FOR = 30.0  # seconds a slot is used after its lease (SLOT_LEASE_SECONDS, 90) began
+KEEP_IDLE = 5.0  # seconds an idle slot stays with this process
+KEEP_FOR = 60.0  # seconds a slot is used after its lease (SLOT_LEASE_SECONDS, 120) began
 
 
 def block_size(left: int) -> int:

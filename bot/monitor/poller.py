@@ -79,7 +79,7 @@ class Poller:
     async def claim(self, limit: int) -> list[PollJob]:
         """Lease up to `limit` due counters; refresh how many counters their logins serve."""
         now = self._now()
-        if self._demand_until <= now and self._recorder.demand:
+        if self._demand_until <= now:
             await self._refresh_demand(now)  # before the claim: it plans with the demand
         async with self._services.sessions.begin() as session:
             repo = PollingRepository(session)

@@ -33,7 +33,9 @@ from bot.storage.quota import LoginSlotRepository, RequestCountRepository
 
 log = logging.getLogger(__name__)
 
-SLOT_LEASE_SECONDS = 90.0  # longer than one HTTP attempt (20 s timeout) with a wide margin
+# Longer than one HTTP attempt (20 s timeout) with a wide margin, also for a slot this process
+# keeps (metrica/keep.py: used at most KEEP_FOR = 60 s after its lease began).
+SLOT_LEASE_SECONDS = 120.0
 SLOT_WAIT_SECONDS = 30.0  # then Unavailable: the client's retry policy takes over
 _FIRST_WAIT, _LONGEST_WAIT = 0.05, 0.5
 

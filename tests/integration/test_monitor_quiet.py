@@ -132,12 +132,11 @@ async def test_a_quiet_poll_reads_no_snapshot_and_writes_nothing_after_its_claim
 
 async def test_a_quiet_poll_nobody_planned_writes_its_schedule_in_one_statement(world: World):
     await world.due_pass()
-    # A process that just started knows no login's demand yet: its claims plan nothing.
-    started = Poller(world.services, owner="p1", now=world.clock, rand=lambda: 0.5)
-    world.clock.advance(600)
+    world.metrica.fail_next("/calls_uploadings", status=500, count=len(COUNTERS))
+    await world.due_pass(600)  # failed: the next claims plan nothing, the polls write
 
     with recorded(world.services) as statements:
-        assert await run_pass(started) == list(COUNTERS)
+        assert await world.due_pass(3600) == list(COUNTERS)
 
     schedules = [
         (sql, many)
@@ -149,7 +148,7 @@ async def test_a_quiet_poll_nobody_planned_writes_its_schedule_in_one_statement(
     counter = await counter_row(world.services.sessions, COUNTERS[0])
     assert counter.next_poll_at is not None
     assert counter.next_poll_at > world.clock.now
-    assert counter.lease_owner is None
+    assert (counter.failures, counter.lease_owner) == (0, None)
 
 
 async def test_a_planned_poll_that_fails_puts_its_last_good_poll_back(world: World):
