@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.crypto import TokenCipher
 from bot.metrica import Allowance, MetricaClient, RequestGate
 from bot.services.budget import CommandBudget
+from bot.services.chats import KnownChats
 from bot.storage.db import SessionFactory
 from bot.yandex_login import LoginClient
 from bot.yandex_oauth import OAuthClient
@@ -34,3 +35,4 @@ class Services:
     budget: CommandBudget
     oauth_http: httpx.AsyncClient | None = None  # None: /login is not enabled
     oauth: OAuthClient | None = None
+    chats: KnownChats = field(default_factory=KnownChats)  # languages of chats seen lately
