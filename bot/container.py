@@ -12,6 +12,7 @@ from bot.crypto import TokenCipher
 from bot.metrica import Allowance, MetricaClient, RequestGate
 from bot.services.budget import CommandBudget
 from bot.services.chats import KnownChats
+from bot.services.pages import RenderedPages
 from bot.storage.db import SessionFactory
 from bot.yandex_login import LoginClient
 from bot.yandex_oauth import OAuthClient
@@ -36,3 +37,4 @@ class Services:
     oauth_http: httpx.AsyncClient | None = None  # None: /login is not enabled
     oauth: OAuthClient | None = None
     chats: KnownChats = field(default_factory=KnownChats)  # languages of chats seen lately
+    pages: RenderedPages = field(default_factory=RenderedPages)  # list pages rendered lately

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.clock import utc_now
 from bot.container import Services
-from bot.domain import Uploading, newest_first
+from bot.domain import Uploading
 from bot.errors import CounterNotFound, UploadingNotFound
 from bot.metrica import Caller
 from bot.services.budget import payer
@@ -29,8 +29,8 @@ async def uploadings_page(
     """One page (of ten) of the counter's uploadings, newest first."""
     asked = await ask(services, chat_id, counter_id)
     found, why = await current_list(services, asked, payer(user_id, chat_id), refresh=refresh)
-    items = paginate(newest_first(found.uploadings), page)
-    return UploadingsView(asked.counter, items, found.at, why)
+    items = paginate(services.budget.lists.newest(counter_id, found), page)
+    return UploadingsView(asked.counter, items, found.at, why, found.digest)
 
 
 async def uploading_detail(
