@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import httpx
@@ -38,3 +39,5 @@ class Services:
     oauth: OAuthClient | None = None
     chats: KnownChats = field(default_factory=KnownChats)  # languages of chats seen lately
     pages: RenderedPages = field(default_factory=RenderedPages)  # list pages rendered lately
+    # Answers from memory are read one at a time, first come first served (bot.services.lists).
+    answering: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -57,6 +57,23 @@ async def ask(services: Services, chat_id: int, counter_id: int) -> Asked:
     return Asked(CounterView(counter_id, found.name, found.site), ref, found.stored, at)
 
 
+async def from_memory(
+    services: Services, chat_id: int, counter_id: int, *, refresh: bool = False
+) -> tuple[Asked, FetchedList | None]:
+    """The chat's access checked and, while fresh (and not on ↻), the stored list.
+
+    Only database reads happen inside, one asker at a time in the order they came: a burst of
+    answers from memory then leaves first come first served, instead of all together when the
+    last one is ready (each read yields to the others, BENCHMARKS.md §9, 15d).
+    """
+    async with services.answering:
+        asked = await ask(services, chat_id, counter_id)
+        if refresh or not is_fresh(services, asked.stored, asked.at):
+            return asked, None
+        found = await stored_list(services, asked.stored)
+    return asked, None if found is None else _as_of(found, asked.stored)
+
+
 def is_fresh(services: Services, stored: StoredList, now: datetime) -> bool:
     """Whether the stored list may answer without asking Metrica."""
     interval = timedelta(seconds=services.settings.poll_interval_seconds)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
+from telegram import Update
 
 from tests.integration.chat_harness import ChatHarness
 from tests.integration.conftest import ANNA, BORIS, with_team
@@ -64,3 +67,27 @@ async def test_the_same_page_is_rendered_once_for_every_chat_that_may_see_it(cha
     assert first == second
     assert len(chat.services.pages) == 1
     assert len(chat.metrica.requests) == requests + 1  # the first asked Metrica; then stored
+
+
+async def test_a_list_waiting_for_metrica_does_not_hold_up_answers_from_memory(
+    chat: ChatHarness,
+):
+    await say(chat, ANNA, ANNA, "/link 101")
+    await say(chat, ANNA, ANNA, "/link 102")
+    assert "42 · " in await say(chat, ANNA, ANNA, "/uploadings 101")  # stored: fresh now
+    async with chat.services.sessions.begin() as session:
+        await session.execute(text("delete from counter_lists where counter_id = 102"))
+    chat.metrica.pause()
+    chat.telegram.send_text(ANNA, ANNA, "/uploadings 102")  # has to ask Metrica: held there
+    with chat.telegram.lock:
+        [raw] = chat.telegram.world.updates
+        chat.telegram.world.updates.clear()
+    held = asyncio.create_task(chat.app.process_update(Update.de_json(raw, chat.app.bot)))
+    try:
+        await chat.metrica.wait_for_requests_async(1, path_contains="counter/102/")
+        async with asyncio.timeout(10):  # not a speed limit: held up, it would wait forever
+            assert "42 · " in await say(chat, ANNA, ANNA, "/uploadings 101")
+        assert not held.done()
+    finally:
+        chat.metrica.resume()
+        await held
