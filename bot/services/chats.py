@@ -2,10 +2,12 @@
 
 Every update needs its chat's language. A chat found up to date is remembered in this process
 (`KnownChats`) for KNOWN_CHAT_SECONDS, so a burst of commands does not read the chats table for
-each one. What this process changes (/lang, membership, upgrades) it forgets at once; a change
-made by another process (the sender marking a chat inactive after Telegram refused a message)
-is seen within KNOWN_CHAT_SECONDS. Only the process receiving updates answers commands, so
-/lang itself never comes from elsewhere.
+each one. What the handlers change (/lang, membership, upgrades) is forgotten at once. A change
+made elsewhere is seen within KNOWN_CHAT_SECONDS: the sender (in this process or another)
+marking a chat inactive after Telegram refused a message; a command from that chat reactivates
+it only after that (Telegram's membership update, when the bot is unblocked or added back, does
+at once). Only the process receiving updates answers commands, so /lang never comes from
+elsewhere.
 """
 
 from __future__ import annotations
