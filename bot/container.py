@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,6 +12,8 @@ from bot.config import Settings
 from bot.crypto import TokenCipher
 from bot.metrica import Allowance, MetricaClient, RequestGate
 from bot.services.budget import CommandBudget
+from bot.services.chats import KnownChats
+from bot.services.pages import RenderedPages
 from bot.storage.db import SessionFactory
 from bot.yandex_login import LoginClient
 from bot.yandex_oauth import OAuthClient
@@ -34,3 +37,7 @@ class Services:
     budget: CommandBudget
     oauth_http: httpx.AsyncClient | None = None  # None: /login is not enabled
     oauth: OAuthClient | None = None
+    chats: KnownChats = field(default_factory=KnownChats)  # languages of chats seen lately
+    pages: RenderedPages = field(default_factory=RenderedPages)  # list pages rendered lately
+    # Answers from memory are read one at a time, first come first served (bot.services.lists).
+    answering: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -76,6 +76,7 @@ class UploadingsView:
     page: Page[Uploading]
     as_of: datetime | None = None
     note: ListNote | None = None
+    digest: str | None = None  # of the list the page is from (pages are cached by it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from bot.domain import Uploading
+from bot.domain import Uploading, newest_first
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -123,6 +123,7 @@ class ListCache:
 
     size: int = LIST_CACHE_SIZE
     _lists: OrderedDict[int, FetchedList] = field(default_factory=OrderedDict)
+    _newest: dict[int, tuple[str, list[Uploading]]] = field(default_factory=dict)
 
     def get(self, counter_id: int, digest: str | None) -> FetchedList | None:
         """The parsed list if the cached one is the stored one."""
@@ -148,7 +149,20 @@ class ListCache:
         self._lists[counter_id] = fetched
         self._lists.move_to_end(counter_id)
         while len(self._lists) > self.size:
-            self._lists.popitem(last=False)
+            gone, _ = self._lists.popitem(last=False)
+            self._newest.pop(gone, None)
+
+    def newest(self, counter_id: int, found: FetchedList) -> list[Uploading]:
+        """The list newest first, sorted once per cached list (a digest is one list)."""
+        cached = self._lists.get(counter_id)
+        if cached is None or cached.digest != found.digest:
+            return newest_first(found.uploadings)
+        known = self._newest.get(counter_id)
+        if known is not None and known[0] == found.digest:
+            return known[1]
+        ordered = newest_first(found.uploadings)
+        self._newest[counter_id] = (found.digest, ordered)
+        return ordered
 
     def __len__(self) -> int:
         """Lists cached."""

@@ -25,8 +25,7 @@ from bot.errors import (
 )
 from bot.metrica import Caller, Listing
 from bot.services.budget import FetchedList
-from bot.services.metrica_calls import TokenRef, call_metrica, link_token, spend
-from bot.storage.counters import CounterRepository
+from bot.services.metrica_calls import TokenRef, call_metrica, link_token, linked_token, spend
 from bot.storage.lists import CounterListRepository, StoredList
 from bot.views import CounterView, ListNote
 
@@ -49,14 +48,30 @@ class Asked:
 
 
 async def ask(services: Services, chat_id: int, counter_id: int) -> Asked:
-    """The chat's access to the counter and the stored list's state."""
+    """The chat's access to the counter and the stored list's state: one read, every time."""
     at = utc_now()
     async with services.reads.begin() as session:
-        ref = await link_token(session, services.cipher, chat_id, counter_id)
-        stored = await CounterListRepository(session).state(counter_id)
-        counter = await CounterRepository(session).get(counter_id)
-    name, site = (counter.name, counter.site) if counter else ("", "")
-    return Asked(CounterView(counter_id, name, site), ref, stored, at)
+        found = await CounterListRepository(session).linked(chat_id, counter_id)
+    ref = linked_token(found.link if found else None, chat_id, counter_id)
+    assert found is not None  # noqa: S101 - linked_token refused a missing link
+    return Asked(CounterView(counter_id, found.name, found.site), ref, found.stored, at)
+
+
+async def from_memory(
+    services: Services, chat_id: int, counter_id: int, *, refresh: bool = False
+) -> tuple[Asked, FetchedList | None]:
+    """The chat's access checked and, while fresh (and not on ↻), the stored list.
+
+    Only database reads happen inside, one asker at a time in the order they came: a burst of
+    answers from memory then leaves first come first served, instead of all together when the
+    last one is ready (each read yields to the others, BENCHMARKS.md §9, 15d).
+    """
+    async with services.answering:
+        asked = await ask(services, chat_id, counter_id)
+        if refresh or not is_fresh(services, asked.stored, asked.at):
+            return asked, None
+        found = await stored_list(services, asked.stored)
+    return asked, None if found is None else _as_of(found, asked.stored)
 
 
 def is_fresh(services: Services, stored: StoredList, now: datetime) -> bool:

@@ -47,7 +47,7 @@ from bot.metrica import (
     Unavailable,
 )
 from bot.storage.credentials import CredentialRepository
-from bot.storage.links import LinkRepository
+from bot.storage.links import LinkAccess, LinkRepository
 
 T = TypeVar("T")
 DEFAULT_BUSY_MINUTES = 2
@@ -96,6 +96,11 @@ async def link_token(
 ) -> TokenRef:
     """The token of the chat's link to the counter: the chat's only access to it."""
     link = await LinkRepository(session).access(chat_id, counter_id)
+    return linked_token(link, chat_id, counter_id)
+
+
+def linked_token(link: LinkAccess | None, chat_id: int, counter_id: int) -> TokenRef:
+    """The access check on a chat's link as read (None: there is none): its token, or why not."""
     if link is None:
         raise NotLinked(counter_id)
     if not link.live or link.token_encrypted is None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from bot.clock import utc_now
 from bot.container import Services
-from bot.domain import Uploading, newest_first
+from bot.domain import Uploading
 from bot.errors import CounterNotFound, UploadingNotFound
 from bot.metrica import Caller
-from bot.services.budget import payer
-from bot.services.lists import REFUSED, Asked, ask, current_list, is_fresh, note, stored_list
+from bot.services.budget import FetchedList, payer
+from bot.services.lists import REFUSED, Asked, current_list, from_memory, note, stored_list
 from bot.services.metrica_calls import call_metrica, spend
 from bot.views import UploadingsView, UploadingView, paginate
 
@@ -27,10 +27,12 @@ async def uploadings_page(
     refresh: bool = False,
 ) -> UploadingsView:
     """One page (of ten) of the counter's uploadings, newest first."""
-    asked = await ask(services, chat_id, counter_id)
-    found, why = await current_list(services, asked, payer(user_id, chat_id), refresh=refresh)
-    items = paginate(newest_first(found.uploadings), page)
-    return UploadingsView(asked.counter, items, found.at, why)
+    asked, found = await from_memory(services, chat_id, counter_id, refresh=refresh)
+    why = None
+    if found is None:
+        found, why = await current_list(services, asked, payer(user_id, chat_id), refresh=refresh)
+    items = paginate(services.budget.lists.newest(counter_id, found), page)
+    return UploadingsView(asked.counter, items, found.at, why, found.digest)
 
 
 async def uploading_detail(
@@ -43,11 +45,10 @@ async def uploading_detail(
     refresh: bool = False,
 ) -> UploadingView:
     """One uploading of a linked counter, in full: from a fresh stored list, else Metrica."""
-    asked = await ask(services, chat_id, counter_id)
-    if not refresh and is_fresh(services, asked.stored, asked.at):
-        found = await _from_list(services, asked, uploading_id)
-        if found is not None:
-            return found
+    asked, listed = await from_memory(services, chat_id, counter_id, refresh=refresh)
+    found = _in_list(asked, listed, uploading_id) if listed is not None else None
+    if found is not None:
+        return found
     try:
         return await _fetch_one(services, asked, payer(user_id, chat_id), uploading_id)
     except REFUSED as refused:
@@ -81,6 +82,11 @@ async def _from_list(services: Services, asked: Asked, uploading_id: int) -> Upl
     found = await stored_list(services, asked.stored)
     if found is None:
         return None
+    return _in_list(asked, found, uploading_id)
+
+
+def _in_list(asked: Asked, found: FetchedList, uploading_id: int) -> UploadingView | None:
+    """The uploading as this list has it, if it has it."""
     for uploading in found.uploadings:
         if uploading.id == uploading_id:
             return UploadingView(asked.counter, uploading, asked.stored.as_of or found.at)

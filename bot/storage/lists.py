@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Uploading
-from bot.storage.links import listening
-from bot.storage.models import Counter, CounterList
+from bot.storage.links import LinkAccess, listening
+from bot.storage.models import ChatCounter, Counter, CounterList, Credential
 from bot.storage.upsert import upsert
 
 
@@ -44,6 +44,46 @@ class StoredList:
         if confirmed and self.last_polled_at is not None and self.last_polled_at > self.fetched_at:
             return self.last_polled_at
         return self.fetched_at
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedList:
+    """A chat's link to a counter, the counter's name and site, and its stored list's state."""
+
+    link: LinkAccess
+    name: str
+    site: str
+    stored: StoredList
+
+
+_LINKED_LIST = (
+    select(
+        ChatCounter.linked_by,
+        ChatCounter.credential_id,
+        ChatCounter.suspended_reason,
+        Credential.is_valid,
+        Credential.quota_key,
+        Credential.token_encrypted,
+        Counter.name,
+        Counter.site,
+        Counter.list_digest,
+        Counter.last_polled_at,
+        Counter.next_poll_at,
+        Counter.paused_reason,
+        Counter.failures,
+        Counter.has_baseline,
+        CounterList.fetched_at,
+        CounterList.digest,
+        listening(Counter.id),
+    )
+    .join(Counter, Counter.id == ChatCounter.counter_id)
+    .outerjoin(Credential, Credential.id == ChatCounter.credential_id)
+    .outerjoin(CounterList, CounterList.counter_id == Counter.id)
+    .where(
+        ChatCounter.chat_id == bindparam("chat_id"),
+        ChatCounter.counter_id == bindparam("counter_id"),
+    )
+)
 
 
 def encode(uploadings: Sequence[Uploading]) -> bytes:
@@ -99,6 +139,37 @@ class CounterListRepository:
             counter.next_poll_at,
             monitored=monitored and counter.has_baseline,
         )
+
+    async def linked(self, chat_id: int, counter_id: int) -> LinkedList | None:
+        """The chat's link to the counter with the stored list's state, in one query; None if
+        the chat has no link to it (what `state` and LinkRepository.access read, together)."""
+        params = {"chat_id": chat_id, "counter_id": counter_id}
+        row = (await self._session.execute(_LINKED_LIST, params)).first()
+        if row is None:
+            return None
+        owner, credential_id, suspended, valid, quota_key, token, name, site, *rest = row
+        polled_digest, polled_at, next_poll_at, paused, failures, baseline, *stored_row = rest
+        fetched_at, stored_digest, listened = stored_row
+        link = LinkAccess(
+            counter_id=counter_id,
+            owner_user_id=owner,
+            credential_id=credential_id,
+            suspended_reason=suspended,
+            valid=bool(valid),
+            quota_key=quota_key,
+            token_encrypted=token,
+        )
+        monitored = bool(listened) and paused is None and failures == 0 and bool(baseline)
+        stored = StoredList(
+            counter_id,
+            fetched_at,
+            stored_digest,
+            polled_digest,
+            polled_at,
+            next_poll_at,
+            monitored=monitored,
+        )
+        return LinkedList(link, name, site, stored)
 
     async def load(self, counter_id: int) -> tuple[str, list[Uploading]] | None:
         """The stored list and its digest."""

@@ -31,10 +31,11 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
         return
     chat, active = change.chat, is_present(change.new_chat_member)
     ref = ChatRef(chat.id, chat.type, chat.title, change.from_user.language_code)
-    await set_membership(context.services.sessions, ref, active=active)
+    services = context.services
+    await set_membership(services.sessions, ref, active=active, known=services.chats)
     log.info("chat %s: bot is now %s", chat.id, change.new_chat_member.status)
     if active and not is_present(change.old_chat_member) and chat.type in GROUPS:
-        lang = await chat_language(context.services.sessions, ref)
+        lang = await chat_language(services.sessions, ref)
         await reply(update, t(lang, "start", **command_names(chat, context.bot.username)))
 
 
@@ -49,5 +50,6 @@ async def on_migration(update: Update, context: BotContext) -> None:
         old_id, new_id = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    await migrate_chat(context.services.sessions, old_id, new_id)
+    services = context.services
+    await migrate_chat(services.sessions, old_id, new_id, known=services.chats)
     log.info("chat %s migrated to %s", old_id, new_id)

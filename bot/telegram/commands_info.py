@@ -31,5 +31,5 @@ async def lang(inv: Invocation) -> None:
     chosen = parse_language(inv.args[0]) if len(inv.args) == 1 else None
     if chosen is None:
         raise ArgumentError("ru or en")
-    await set_language(inv.services.sessions, inv.chat, chosen)
+    await set_language(inv.services.sessions, inv.chat, chosen, known=inv.services.chats)
     await inv.reply(t(chosen, "lang_set"))

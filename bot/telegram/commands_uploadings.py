@@ -4,6 +4,7 @@ counter, and the Details button of notifications."""
 from __future__ import annotations
 
 from bot.clock import utc_now
+from bot.services.pages import page_key
 from bot.services.uploadings import uploading_detail, uploadings_page
 from bot.telegram.callback_data import (
     Details,
@@ -40,7 +41,11 @@ async def show_page(inv: Invocation, button: UploadingsPage | UploadingsRefresh)
     view = await uploadings_page(
         inv.services, inv.chat.id, inv.user_id, button.counter_id, button.page, refresh=refresh
     )
-    text = render_uploadings(inv.lang, view, inv.names, now=utc_now())
+    now = utc_now()
+    key = page_key(inv.lang, view, inv.names, now)
+    text = inv.services.pages.text(
+        key, lambda: render_uploadings(inv.lang, view, inv.names, now=now)
+    )
     markup = uploadings_pager(button.counter_id, view.page)
     await inv.show(text, markup)
 

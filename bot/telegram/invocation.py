@@ -238,7 +238,7 @@ async def language(update: Update, context: BotContext) -> Language:
         user = update.effective_user
         return language_for(user.language_code if user else None)
     services = context.services
-    return await chat_language(services.sessions, ref, reads=services.reads)
+    return await chat_language(services.sessions, ref, reads=services.reads, known=services.chats)
 
 
 async def reply(
