@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import httpx
@@ -300,9 +300,17 @@ def test_metrica_pagination_and_uploadings(
 def test_metrica_quota_parallel_limit_and_injected_failures(fake_metrica: FakeMetrica) -> None:
     url = f"{fake_metrica.url}/management/v1/counters"
     headers = {"Authorization": "OAuth good"}
-    fake_metrica.latency = 0.5  # long enough for all five to overlap
+    fake_metrica.pause()  # the admitted three wait: all five overlap for sure, however slow
     with ThreadPoolExecutor(5) as pool:
-        answers = list(pool.map(lambda _: httpx.get(url, headers=headers), range(5)))
+        futures = [pool.submit(httpx.get, url, headers=headers) for _ in range(5)]
+        answered: set[Future[httpx.Response]] = set()
+        while len(answered) < 2:  # the two over the limit are answered while three wait
+            done, _ = wait(futures, timeout=30, return_when=FIRST_COMPLETED)
+            assert done, "no request was answered while the admitted ones waited"
+            answered = {future for future in futures if future.done()}
+        assert len(answered) == 2
+        fake_metrica.resume()
+        answers = [future.result() for future in futures]
     rejected = [a for a in answers if a.status_code == 429]
     assert len(rejected) == 2
     assert rejected[0].json()["errors"][0]["error_type"] == "quota_parallel_requests"
