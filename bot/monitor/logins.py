@@ -8,6 +8,7 @@ interface's (`show`); notices of a refused refresh go through the outbox (`on_qu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -59,9 +60,8 @@ class LoginJobs:
         log.info("login jobs started")
 
     async def stop(self) -> None:
-        """Stop both loops; an interrupted poll is taken up again after its lease."""
-        await self.logins.stop(STOP_GRACE)
-        await self.refreshes.stop(STOP_GRACE)
+        """Stop both loops together (one grace, not two); an interrupted poll resumes later."""
+        await asyncio.gather(self.logins.stop(STOP_GRACE), self.refreshes.stop(STOP_GRACE))
 
     async def _poll(self, pending: PendingLogin) -> None:
         ended = await poll_login(self._services, pending)

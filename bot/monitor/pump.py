@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+CLEANUP_SECONDS = 1.0  # for a cancelled item's own cleanup at a stop (a write: milliseconds)
 
 
 class Pump(Generic[T]):
@@ -59,8 +60,14 @@ class Pump(Generic[T]):
         """Claim again now instead of at the end of the interval."""
         self._wake.set()
 
-    async def stop(self, grace: float) -> None:
-        """Stop claiming, give running items `grace` seconds to finish, then cancel them."""
+    async def stop(self, grace: float, *, cleanup: float = CLEANUP_SECONDS) -> None:
+        """Stop claiming, give running items `grace` seconds to finish, then cancel them.
+
+        A cancelled item's own cleanup (a parallel slot given back, say) gets `cleanup`
+        seconds: a write there waits for a database lock held elsewhere as long as the busy
+        timeout allows, past the stop's deadline, so it is cancelled too, and what it held
+        expires by its lease.
+        """
         loop, self._loop = self._loop, None
         if loop is not None:
             await _cancel(loop)
@@ -73,8 +80,15 @@ class Pump(Generic[T]):
                 len(self._workers),
                 grace,
             )
-        for worker in list(self._workers):
-            await _cancel(worker)
+        for _ in range(2):  # the item, then its cleanup if that outlasts `cleanup`
+            workers = set(self._workers)
+            if not workers:
+                return
+            for worker in workers:
+                worker.cancel()
+            await asyncio.wait(workers, timeout=cleanup)
+        if self._workers:
+            log.warning("%s: %d item(s) left to end on their own", self.name, len(self._workers))
 
     async def run_once(self) -> int:
         """Claim once and wait for the claimed items (tests and single passes); how many ran."""

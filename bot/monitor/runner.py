@@ -16,6 +16,7 @@ from bot.monitor.instance import instance_id
 from bot.monitor.poller import Poller
 from bot.monitor.pump import Pump, cancel_task, every
 from bot.monitor.sender import Sender
+from bot.storage.db import create_session_factory
 from bot.storage.outbox import OutboxRepository
 from bot.storage.polling import PollingRepository, PollJob
 from bot.storage.quota import LoginSlotRepository, RequestCountRepository
@@ -30,6 +31,9 @@ KEEP_SENT = timedelta(days=2)
 # Running polls and sends get this long at a stop; the whole stop stays within
 # bot.stopping.STOP_DEADLINE, itself shorter than the documented Docker stop timeout.
 STOP_GRACE = 10.0
+# Releasing the leases waits this long at most for SQLite's write lock (not the 30 s busy
+# timeout): another process's transaction ends sooner, and leases not released expire anyway.
+STOP_LOCK_TIMEOUT = 3.0
 
 
 class Monitor:
@@ -60,6 +64,7 @@ class Monitor:
             on_pass=self.heartbeat.beat,  # read by `python -m bot health`
         )
         self._housekeeping: asyncio.Task[None] | None = None
+        self._releases = create_session_factory(services.engine, lock_timeout=STOP_LOCK_TIMEOUT)
 
     async def start(self) -> None:
         """Start the loops."""
@@ -86,7 +91,7 @@ class Monitor:
             await cancel_task(self._housekeeping)
         await asyncio.gather(self.poll_pump.stop(STOP_GRACE), self.send_pump.stop(STOP_GRACE))
         try:
-            async with self._services.sessions.begin() as session:
+            async with self._releases.begin() as session:
                 await PollingRepository(session).release_all(
                     self.owner, self.poller.unfinished, utc_now()
                 )

@@ -14,7 +14,9 @@ import pytest
 import yaml
 
 from bot.config import Settings
-from bot.monitor.runner import STOP_GRACE
+from bot.monitor.logins import STOP_GRACE as LOGINS_STOP_GRACE
+from bot.monitor.pump import CLEANUP_SECONDS
+from bot.monitor.runner import STOP_GRACE, STOP_LOCK_TIMEOUT
 from bot.stopping import DOCUMENTED_STOP_TIMEOUT, STOP_DEADLINE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +95,9 @@ def test_the_stop_timeout_covers_the_bots_own_stop(compose: dict[str, Any]) -> N
     for name in BOT_SERVICES:
         assert seconds(compose["services"][name]["stop_grace_period"]) == DOCUMENTED_STOP_TIMEOUT
     assert STOP_GRACE < STOP_DEADLINE < DOCUMENTED_STOP_TIMEOUT
+    # The graces and waits of a stop, one after another, leave room for the rest of it.
+    cleanups = 2 * 2 * CLEANUP_SECONDS  # each of the two pump groups: item, then its cleanup
+    assert LOGINS_STOP_GRACE + STOP_GRACE + cleanups + STOP_LOCK_TIMEOUT <= STOP_DEADLINE - 3
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"--stop-timeout {DOCUMENTED_STOP_TIMEOUT:.0f}" in readme
     assert f"stop_grace_period: {DOCUMENTED_STOP_TIMEOUT:.0f}s" in readme

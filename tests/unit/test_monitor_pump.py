@@ -135,6 +135,34 @@ async def test_stop_cancels_work_that_outlives_the_grace_period():
     assert cancelled.is_set()
 
 
+async def test_stop_cancels_a_cleanup_that_would_outlast_the_deadline_too():
+    # A cancelled poll gives its parallel slot back in a `finally`: a write that can wait
+    # for a database lock held elsewhere (30 s busy timeout), past the stop's deadline.
+    lock_held_elsewhere = asyncio.Event()
+    cleanup_cancelled = asyncio.Event()
+
+    async def claim(free: int) -> list[int]:
+        return [1] if free else []
+
+    async def work(item: int) -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            try:
+                await lock_held_elsewhere.wait()
+            except asyncio.CancelledError:
+                cleanup_cancelled.set()
+                raise
+
+    pump: Pump[int] = Pump("test", claim=claim, work=work, concurrency=1, interval=3600)
+    pump.start()
+    await asyncio.sleep(0.05)
+    async with asyncio.timeout(60):  # without the second cancellation: forever
+        await pump.stop(grace=0, cleanup=0.01)
+
+    assert cleanup_cancelled.is_set()
+
+
 async def test_a_periodic_job_survives_its_failures_and_stops_on_cancel():
     runs = 0
 
