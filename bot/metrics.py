@@ -182,7 +182,7 @@ class MetricsEndpoint:
     async def collect(self) -> None:
         """Read the outbox, the leases and today's request counts into the gauges."""
         now = utc_now()
-        async with self._services.sessions() as session:
+        async with self._services.reads() as session:  # reads only: no SQLite write lock
             stats = StatsRepository(session)
             outbox = await stats.outbox()
             leases = await stats.leases(now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,8 +15,10 @@ from sqlalchemy import event, update
 
 from bot.container import Services
 from bot.monitor.poller import Poller
+from bot.monitor.quiet import ScheduleBatch
 from bot.storage.models import Counter
 from bot.storage.polling import PollingRepository
+from bot.storage.schedules import QuietPoll
 from fakes.metrica import FakeMetrica
 from tests.monitor_harness import (
     FakeClock,
@@ -130,7 +133,7 @@ async def test_a_quiet_poll_reads_no_snapshot_and_writes_nothing_after_its_claim
     assert await world.due_pass() == list(COUNTERS)
 
 
-async def test_a_quiet_poll_nobody_planned_writes_its_schedule_in_one_statement(world: World):
+async def test_quiet_polls_nobody_planned_write_their_schedules_many_at_once(world: World):
     await world.due_pass()
     world.metrica.fail_next("/calls_uploadings", status=500, count=len(COUNTERS))
     await world.due_pass(600)  # failed: the next claims plan nothing, the polls write
@@ -139,16 +142,40 @@ async def test_a_quiet_poll_nobody_planned_writes_its_schedule_in_one_statement(
         assert await world.due_pass(3600) == list(COUNTERS)
 
     schedules = [
-        (sql, many)
-        for sql, _, many in statements.seen
+        (rows, many)
+        for sql, rows, many in statements.seen
         if sql.lstrip().upper().startswith("UPDATE COUNTERS") and "is_hot" in sql
     ]
-    assert len(schedules) == 1
-    assert schedules[0][1]  # executemany: every counter's parameters, one statement
+    assert all(many for _, many in schedules)  # executemany: one statement for a batch
+    assert sum(rows for rows, _ in schedules) == len(COUNTERS)
     counter = await counter_row(world.services.sessions, COUNTERS[0])
     assert counter.next_poll_at is not None
     assert counter.next_poll_at > world.clock.now
     assert (counter.failures, counter.lease_owner) == (0, None)
+
+
+async def test_a_full_batch_of_quiet_schedules_is_one_statement(world: World):
+    await world.due_pass()
+    world.clock.advance(600)
+    jobs = await world.poller.claim(100)
+    # A batch as large as the polls and a delay no machine reaches: written when full.
+    batch = ScheduleBatch(world.services.sessions, "p1", size=len(jobs), delay=60)
+    later = world.clock.now + timedelta(seconds=600)
+    polls = [
+        QuietPoll(job.counter_id, job.generation, world.clock.now, later, False) for job in jobs
+    ]
+
+    with recorded(world.services) as statements:
+        held = await asyncio.gather(*(batch.write(poll) for poll in polls))
+
+    assert held == [True] * len(COUNTERS)
+    schedules = [
+        many
+        for sql, _, many in statements.seen
+        if sql.lstrip().upper().startswith("UPDATE COUNTERS") and "is_hot" in sql
+    ]
+    assert schedules == [True]
+    assert (await counter_row(world.services.sessions, COUNTERS[0])).next_poll_at == later
 
 
 async def test_a_planned_poll_that_fails_puts_its_last_good_poll_back(world: World):
