@@ -58,15 +58,20 @@ async def ask(services: Services, chat_id: int, counter_id: int) -> Asked:
 
 
 async def from_memory(
-    services: Services, chat_id: int, counter_id: int, *, refresh: bool = False
+    services: Services,
+    chat_id: int,
+    counter_id: int,
+    *,
+    refresh: bool = False,
+    order: int | None = None,
 ) -> tuple[Asked, FetchedList | None]:
     """The chat's access checked and, while fresh (and not on ↻), the stored list.
 
-    Only database reads happen inside, one asker at a time in the order they came: a burst of
-    answers from memory then leaves first come first served, instead of all together when the
-    last one is ready (each read yields to the others, BENCHMARKS.md §9, 15d).
+    Only database reads happen inside, one asker at a time, the earliest update (`order`) first
+    (bot.lane): a burst of answers from memory then leaves in the updates' order, instead of
+    all together when the last one is ready (BENCHMARKS.md §9, 15d and 15e).
     """
-    async with services.answering:
+    async with services.answering.turn(order):
         asked = await ask(services, chat_id, counter_id)
         if refresh or not is_fresh(services, asked.stored, asked.at):
             return asked, None
