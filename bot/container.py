@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 
 import httpx
@@ -10,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.crypto import TokenCipher
+from bot.lane import Lane
 from bot.metrica import Allowance, MetricaClient, RequestGate
 from bot.services.budget import CommandBudget
 from bot.services.chats import KnownChats
@@ -39,5 +39,6 @@ class Services:
     oauth: OAuthClient | None = None
     chats: KnownChats = field(default_factory=KnownChats)  # languages of chats seen lately
     pages: RenderedPages = field(default_factory=RenderedPages)  # list pages rendered lately
-    # Answers from memory are read one at a time, first come first served (bot.services.lists).
-    answering: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The reads of answers from memory (language, link, list): one at a time, earliest update
+    # first (bot.lane).
+    answering: Lane = field(default_factory=Lane)

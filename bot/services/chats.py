@@ -15,10 +15,12 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.lane import Lane
 from bot.storage.chats import ChatRepository
 from bot.storage.db import SessionFactory
 from bot.storage.models import Chat
@@ -119,17 +121,23 @@ async def chat_language(
     *,
     reads: SessionFactory | None = None,
     known: KnownChats | None = None,
+    lane: Lane | None = None,
+    order: int | None = None,
 ) -> Language:
     """The chat's language; on first contact, stored from the sender's Telegram language.
 
-    With `reads`, a chat already known is only read (no write lock on SQLite); with `known`,
-    a chat found up to date lately is not read at all.
+    With `reads`, a chat already known is only read (no write lock on SQLite), in the `lane`
+    by `order` when given (the answers' reads, bot.lane); with `known`, a chat found up to
+    date lately is not read at all.
     """
     remembered = known.language(chat) if known is not None else None
     if remembered is not None:
         return remembered
     mark = known.mark() if known is not None else 0
-    language = await _read_language(reads, chat) if reads is not None else None
+    language = None
+    if reads is not None:
+        async with lane.turn(order) if lane is not None else nullcontext():
+            language = await _read_language(reads, chat)
     if language is None:
         async with sessions.begin() as session:
             stored = await ensure_chat(session, chat)

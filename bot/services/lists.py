@@ -49,28 +49,39 @@ class Asked:
 
 async def ask(services: Services, chat_id: int, counter_id: int) -> Asked:
     """The chat's access to the counter and the stored list's state: one read, every time."""
-    at = utc_now()
     async with services.reads.begin() as session:
-        found = await CounterListRepository(session).linked(chat_id, counter_id)
+        return await _ask(CounterListRepository(session), chat_id, counter_id)
+
+
+async def _ask(lists: CounterListRepository, chat_id: int, counter_id: int) -> Asked:
+    """`ask` in a transaction already open."""
+    at = utc_now()
+    found = await lists.linked(chat_id, counter_id)
     ref = linked_token(found.link if found else None, chat_id, counter_id)
     assert found is not None  # noqa: S101 - linked_token refused a missing link
     return Asked(CounterView(counter_id, found.name, found.site), ref, found.stored, at)
 
 
 async def from_memory(
-    services: Services, chat_id: int, counter_id: int, *, refresh: bool = False
+    services: Services,
+    chat_id: int,
+    counter_id: int,
+    *,
+    refresh: bool = False,
+    order: int | None = None,
 ) -> tuple[Asked, FetchedList | None]:
     """The chat's access checked and, while fresh (and not on ↻), the stored list.
 
-    Only database reads happen inside, one asker at a time in the order they came: a burst of
-    answers from memory then leaves first come first served, instead of all together when the
-    last one is ready (each read yields to the others, BENCHMARKS.md §9, 15d).
+    Only database reads happen inside, one asker at a time, the earliest update (`order`) first
+    (bot.lane): a burst of answers from memory then leaves in the updates' order, instead of
+    all together when the last one is ready (BENCHMARKS.md §9, 15d and 15e).
     """
-    async with services.answering:
-        asked = await ask(services, chat_id, counter_id)
+    async with services.answering.turn(order), services.reads.begin() as session:
+        lists = CounterListRepository(session)  # one read transaction: access, state, list
+        asked = await _ask(lists, chat_id, counter_id)
         if refresh or not is_fresh(services, asked.stored, asked.at):
             return asked, None
-        found = await stored_list(services, asked.stored)
+        found = await _stored_list(services, lists, asked.stored)
     return asked, None if found is None else _as_of(found, asked.stored)
 
 
@@ -87,14 +98,24 @@ def is_fresh(services: Services, stored: StoredList, now: datetime) -> bool:
 
 async def stored_list(services: Services, stored: StoredList) -> FetchedList | None:
     """The stored list, parsed (cached in this process by its digest)."""
+    return await _stored_list(services, None, stored)
+
+
+async def _stored_list(
+    services: Services, lists: CounterListRepository | None, stored: StoredList
+) -> FetchedList | None:
+    """The stored list, remembered or read (in `lists`' transaction when given)."""
     if stored.digest is None or stored.fetched_at is None:
         return None
     cache = services.budget.lists
     cached = cache.get(stored.counter_id, stored.digest)
     if cached is not None:
         return cached
-    async with services.reads.begin() as session:
-        loaded = await CounterListRepository(session).load(stored.counter_id)
+    if lists is not None:
+        loaded = await lists.load(stored.counter_id)
+    else:
+        async with services.reads.begin() as session:
+            loaded = await CounterListRepository(session).load(stored.counter_id)
     if loaded is None:
         return None
     found = FetchedList(loaded[1], loaded[0], stored.fetched_at)

@@ -25,9 +25,10 @@ async def uploadings_page(
     page: int,
     *,
     refresh: bool = False,
+    order: int | None = None,
 ) -> UploadingsView:
-    """One page (of ten) of the counter's uploadings, newest first."""
-    asked, found = await from_memory(services, chat_id, counter_id, refresh=refresh)
+    """One page (of ten) of the counter's uploadings, newest first (`order`: the update's id)."""
+    asked, found = await from_memory(services, chat_id, counter_id, refresh=refresh, order=order)
     why = None
     if found is None:
         found, why = await current_list(services, asked, payer(user_id, chat_id), refresh=refresh)
@@ -43,9 +44,10 @@ async def uploading_detail(
     uploading_id: int,
     *,
     refresh: bool = False,
+    order: int | None = None,
 ) -> UploadingView:
     """One uploading of a linked counter, in full: from a fresh stored list, else Metrica."""
-    asked, listed = await from_memory(services, chat_id, counter_id, refresh=refresh)
+    asked, listed = await from_memory(services, chat_id, counter_id, refresh=refresh, order=order)
     found = _in_list(asked, listed, uploading_id) if listed is not None else None
     if found is not None:
         return found

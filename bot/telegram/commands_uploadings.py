@@ -39,7 +39,13 @@ async def show_page(inv: Invocation, button: UploadingsPage | UploadingsRefresh)
     """
     refresh = isinstance(button, UploadingsRefresh)
     view = await uploadings_page(
-        inv.services, inv.chat.id, inv.user_id, button.counter_id, button.page, refresh=refresh
+        inv.services,
+        inv.chat.id,
+        inv.user_id,
+        button.counter_id,
+        button.page,
+        refresh=refresh,
+        order=inv.order,
     )
     now = utc_now()
     key = page_key(inv.lang, view, inv.names, now)
@@ -72,6 +78,7 @@ async def show_detail(inv: Invocation, button: UploadingDetail | UploadingRefres
         button.counter_id,
         button.uploading_id,
         refresh=refresh,
+        order=inv.order,
     )
     text = render_uploading(inv.lang, view, now=utc_now())
     await inv.show(text, uploading_refresh(button.counter_id, button.uploading_id))
@@ -80,7 +87,12 @@ async def show_detail(inv: Invocation, button: UploadingDetail | UploadingRefres
 async def show_details(inv: Invocation, button: Details) -> None:
     """A notification's Details: the uploading in full as a new message; the notice stays."""
     view = await uploading_detail(
-        inv.services, inv.chat.id, inv.user_id, button.counter_id, button.uploading_id
+        inv.services,
+        inv.chat.id,
+        inv.user_id,
+        button.counter_id,
+        button.uploading_id,
+        order=inv.order,
     )
     text = render_uploading(inv.lang, view, now=utc_now())
     await inv.reply(text, uploading_refresh(button.counter_id, button.uploading_id))

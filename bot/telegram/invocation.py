@@ -80,6 +80,11 @@ class Invocation:
         return self.context.services
 
     @property
+    def order(self) -> int:
+        """The update's id: reads for answers go earliest update first (bot.lane)."""
+        return self.update.update_id
+
+    @property
     def subject(self) -> ChatRef:
         """The chat the command is about: the named one, else this one."""
         return self.target or self.chat
@@ -238,7 +243,14 @@ async def language(update: Update, context: BotContext) -> Language:
         user = update.effective_user
         return language_for(user.language_code if user else None)
     services = context.services
-    return await chat_language(services.sessions, ref, reads=services.reads, known=services.chats)
+    return await chat_language(
+        services.sessions,
+        ref,
+        reads=services.reads,
+        known=services.chats,
+        lane=services.answering,
+        order=update.update_id,
+    )
 
 
 async def reply(
