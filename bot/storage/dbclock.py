@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal
+from sqlalchemy import Float, bindparam, func, literal
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import DateTime, Interval
@@ -23,3 +23,15 @@ def db_now(session: AsyncSession, *, plus: float = 0.0) -> ColumnElement[datetim
         return now
     modifiers = [f"{plus:+.3f} seconds"] if plus else []
     return func.strftime(_SQLITE_FORMAT, "now", *modifiers, type_=DateTime)
+
+
+def db_now_plus_each(session: AsyncSession, name: str) -> ColumnElement[datetime]:
+    """The database's current UTC time plus the seconds of bound parameter `name`.
+
+    For a statement run with many parameter sets, each with its own number of seconds.
+    """
+    seconds = bindparam(name, type_=Float)
+    if session.get_bind().dialect.name == "postgresql":
+        return func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0, seconds)
+    modifier = func.printf("%+.3f seconds", seconds)
+    return func.strftime(_SQLITE_FORMAT, "now", modifier, type_=DateTime)

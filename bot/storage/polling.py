@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import PauseReason
-from bot.storage.dbclock import db_now
+from bot.storage.dbclock import db_now, db_now_plus_each
 from bot.storage.links import listening
 from bot.storage.models import Counter, UtcDateTime
 from bot.storage.pool import Candidate, PoolRepository
@@ -83,8 +83,9 @@ class PollingRepository:
 
         With `plan`, a claim also writes each job's next poll as if the poll will be quiet
         (and that poll as made now): a quiet poll then writes nothing at all (monitor/quiet.py),
-        and any other outcome overwrites both under the claim. A lease this process kept (the
-        quiet poll did not end it) is its own to claim again.
+        and any other outcome overwrites both under the claim. Such a lease ends at the planned
+        poll at the latest (any process claims the counter then); until it ends, this process
+        may claim it again (its quiet poll did not end the lease).
         """
         free = self._free(owner)
         ids = await self._due_ids(Counter.next_poll_at.is_(None), (), free, busy, limit)
@@ -100,8 +101,8 @@ class PollingRepository:
         if plan is not None:
             jobs = [dataclasses.replace(job, planned=plan(job)) for job in jobs]
         await self._session.execute(
-            _LEASE.values(lease_until=db_now(self._session, plus=lease_seconds)),
-            [_lease_values(job, owner, now) for job in jobs],
+            _LEASE.values(lease_until=db_now_plus_each(self._session, "c_lease")),
+            [_lease_values(job, owner, now, lease_seconds) for job in jobs],
         )
         return sorted(jobs, key=lambda job: ids.index(job.counter_id))
 
@@ -258,6 +259,7 @@ _CLAIMED = (
     Counter.paused_reason,
     Counter.last_polled_at,
 )
+_SHORTEST_LEASE = 5.0  # seconds: LEASE_SECONDS' own lower bound
 _table = cast(Table, Counter.__table__)
 # Core, executed with one parameter set per claimed counter: one statement for the claim.
 _LEASE = (
@@ -307,14 +309,21 @@ def _job(row: Any, candidates: tuple[Candidate, ...]) -> PollJob:
     )
 
 
-def _lease_values(job: PollJob, owner: str, now: datetime) -> dict[str, object]:
-    """One parameter set of _LEASE: the lease, and the plan if there is one."""
+def _lease_values(job: PollJob, owner: str, now: datetime, lease: float) -> dict[str, object]:
+    """One parameter set of _LEASE: the lease, and the plan if there is one.
+
+    A planned lease ends at the planned poll at the latest: then any process may claim the
+    counter, so a quiet counter does not stay with the process that polled it last.
+    """
+    if job.planned is not None:
+        lease = max(_SHORTEST_LEASE, min(lease, (job.planned - now).total_seconds()))
     return {
         "c_id": job.counter_id,
         "c_owner": owner,
         "c_generation": job.generation,
         "c_next": job.planned,
         "c_polled": now if job.planned is not None else None,
+        "c_lease": lease,
     }
 
 

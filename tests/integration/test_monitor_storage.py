@@ -336,3 +336,32 @@ async def test_counter_rows_read_back(sessions: SessionFactory, cipher: TokenCip
     await seed_watch(sessions, cipher, token="t", owner=1, counters=[(10, "A")], chats=[GROUP])
 
     assert (await counter_row(sessions, 10)).name == "A"
+
+
+async def test_a_planned_claims_lease_ends_at_the_planned_poll_so_any_process_may_take_it(
+    sessions: SessionFactory, cipher: TokenCipher
+):
+    await seed_watch(
+        sessions, cipher, token="t1", owner=1, counters=[(10, "A"), (11, "B")], chats=[GROUP]
+    )
+    planned = {10: NOW + timedelta(seconds=20)}  # 11 is not planned: the full lease
+    async with sessions.begin() as session:
+        jobs = await PollingRepository(session).claim(
+            "p1",
+            now=NOW,
+            lease_seconds=60,
+            limit=10,
+            day=NOW.date(),
+            plan=lambda job: planned.get(job.counter_id),
+        )
+    claimed_at = datetime.now(UTC)
+
+    assert {job.counter_id: job.planned for job in jobs} == {10: planned[10], 11: None}
+    short, full = await counter_row(sessions, 10), await counter_row(sessions, 11)
+    assert short.next_poll_at == planned[10]
+    assert short.last_polled_at == NOW  # the quiet poll it plans, as made now
+    assert short.lease_until is not None
+    assert full.lease_until is not None
+    assert timedelta(seconds=15) < short.lease_until - claimed_at <= timedelta(seconds=20)
+    assert timedelta(seconds=55) < full.lease_until - claimed_at <= timedelta(seconds=60)
+    assert full.next_poll_at is None  # unplanned: the schedule is the poll's to write
