@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from bot import heartbeat
 from bot.config import ConfigError, Settings, load_settings
-from bot.storage.db import create_engine
+from bot.storage.db import create_engine, read_only
 
 DATABASE_TIMEOUT = 5.0
 MIN_STALE_AFTER = 60.0
@@ -79,7 +79,8 @@ async def _database_problem(url: str) -> str | None:
     password)."""
     engine = create_engine(url)
     try:
-        async with asyncio.timeout(DATABASE_TIMEOUT), engine.connect() as connection:
+        # Read-only: a bot stopped while it held SQLite's write lock still lets this answer.
+        async with asyncio.timeout(DATABASE_TIMEOUT), read_only(engine).connect() as connection:
             await connection.execute(text("SELECT 1"))
     except TimeoutError:
         return f"no answer within {DATABASE_TIMEOUT:.0f} s"

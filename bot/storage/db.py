@@ -120,6 +120,9 @@ def create_read_session_factory(engine: AsyncEngine) -> SessionFactory:
     A transaction begun here that writes fails on SQLite when another writer holds the lock,
     so only reads belong here. PostgreSQL begins every transaction the same way.
     """
-    return async_sessionmaker(
-        engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
-    )
+    return async_sessionmaker(read_only(engine), expire_on_commit=False)
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for connections that only read: on SQLite they begin without the write lock."""
+    return engine.execution_options(**{_READ_ONLY: True})

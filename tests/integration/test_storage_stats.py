@@ -90,7 +90,7 @@ async def test_the_quota_gauge_shows_each_logins_requests_today(sessions: Sessio
         await counts.add("fp:" + "ab" * 16, today, "monitor", 2)
         await counts.add("boris", today - timedelta(1), "monitor", 40)
 
-    await MetricsEndpoint(SimpleNamespace(sessions=sessions)).collect()  # type: ignore[arg-type]
+    await MetricsEndpoint(SimpleNamespace(sessions=sessions, reads=sessions)).collect()  # type: ignore[arg-type]
 
     def used(login: str) -> float | None:
         return REGISTRY.get_sample_value("metrica_bot_quota_used_today", {"login": login})
