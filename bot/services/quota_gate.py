@@ -82,11 +82,11 @@ class DatabaseGate:
 
         None when every slot is busy; whatever was taken from the keep goes back to it then.
         """
-        kept, counted = None, False
-        if caller.kind is RequestKind.MONITOR:
-            kept, counted = self._keep.reuse(caller.key), self._keep.spend(caller.key, day)
-            if kept is not None and counted:
-                return Ticket(caller, day, kept.slot, kept.holder)
+        # A slot the monitor keeps here serves a command too: it is this process's already.
+        kept = self._keep.reuse(caller.key)
+        counted = caller.kind is RequestKind.MONITOR and self._keep.spend(caller.key, day)
+        if kept is not None and counted:
+            return Ticket(caller, day, kept.slot, kept.holder)
         taken = None
         try:
             taken = await self._try(caller, day, holder, counted=counted, slot=kept is None)
@@ -152,10 +152,8 @@ class DatabaseGate:
         return slot
 
     async def release(self, ticket: Ticket) -> None:
-        """Give the slot back: kept here a moment (the monitor's), or freed at once."""
-        if ticket.caller.kind is RequestKind.MONITOR and self._keep.idle(
-            ticket.caller.key, ticket.holder
-        ):
+        """Give the slot back: kept here a moment (a slot the monitor leased), or freed at once."""
+        if self._keep.idle(ticket.caller.key, ticket.holder):
             self._free_later()
             return
         async with self._sessions.begin() as session:

@@ -242,3 +242,23 @@ async def test_metricas_refusal_also_drops_the_block_counted_here(sessions: Sess
         await process.acquire(MONITOR, DAY)
     await process.close()
     assert await used(sessions) == 800  # the day stays spent: nothing is given back past it
+
+
+async def test_a_command_uses_a_slot_the_monitor_keeps_here_without_waiting(
+    sessions: SessionFactory,
+):
+    clock = Clock(still=True)
+    process = gate(sessions, daily=1000, clock=clock)
+    held = [await process.acquire(MONITOR, DAY) for _ in range(3)]
+    for ticket in held:
+        await process.release(ticket)  # all three kept idle by this process
+
+    command = await process.acquire(COMMAND, DAY)
+
+    # No wait for its own kept slots to free (the only sleeps: the keeper's own rounds).
+    assert all(seconds == KEEP_IDLE / 2 for seconds in clock.sleeps)
+    assert command.slot in {ticket.slot for ticket in held}
+    await process.release(command)
+    assert await used(sessions, "command") == 1
+    await process.close()
+    assert await slots_leased(sessions) == [None, None, None]
