@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dbclock import db_now
 from bot.storage.models import Credential, LoginSlot, RequestCount
-from bot.storage.upsert import upsert
+from bot.storage.upsert import dialect_insert, upsert
 
 _COUNTS = cast(Table, RequestCount.__table__)
 _RESERVE_TRIES = 5
@@ -35,7 +34,7 @@ class RequestCountRepository:
         """Count one request unless the day's count of this kind reached `limit`."""
         if limit <= 0:
             return False
-        insert = _insert(self._session)
+        insert = dialect_insert(self._session)
         # Core on the table, not the ORM entity: the same SQL without the ORM's DML
         # bookkeeping, which cost about as much as the statement itself on every request.
         counts = _COUNTS.c
@@ -66,7 +65,7 @@ class RequestCountRepository:
             granted = min(size(left), left)
             if granted <= 0:
                 return 0
-            statement = _insert(self._session)(_COUNTS).values(
+            statement = dialect_insert(self._session)(_COUNTS).values(
                 key=key, day=day, kind=kind, count=granted
             )
             counted = statement.on_conflict_do_update(
@@ -101,9 +100,7 @@ class RequestCountRepository:
     async def saturate(self, key: str, day: date, limits: dict[str, int]) -> None:
         """Raise the day's counts to their limits (Metrica said the login's day is over)."""
         rows = [{"key": key, "day": day, "kind": kind, "count": n} for kind, n in limits.items()]
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(RequestCount).values(rows)
+        statement = dialect_insert(self._session)(RequestCount).values(rows)
         higher = case(
             (RequestCount.count < statement.excluded.count, statement.excluded.count),
             else_=RequestCount.count,
@@ -188,8 +185,3 @@ class LoginSlotRepository:
         owned = exists().where(Credential.quota_key == LoginSlot.key)
         idle = or_(LoginSlot.until.is_(None), LoginSlot.until < db_now(self._session))
         await self._session.execute(delete(LoginSlot).where(and_(~owned, idle)))
-
-
-def _insert(session: AsyncSession) -> Any:
-    """The dialect's INSERT with ON CONFLICT."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

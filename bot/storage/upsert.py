@@ -29,9 +29,7 @@ async def upsert(
         return 0
     table = model.__table__
     assert isinstance(table, Table)  # noqa: S101 - declarative models map to tables
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(list(rows))
+    statement = dialect_insert(session)(table).values(list(rows))
     excluded = statement.excluded
     if update or accumulate:
         values: dict[str, Any] = {name: excluded[name] for name in update}
@@ -41,3 +39,8 @@ async def upsert(
         statement = statement.on_conflict_do_nothing(index_elements=list(keys))
     result = await session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def dialect_insert(session: AsyncSession) -> Any:
+    """The session's dialect's INSERT, the one with ON CONFLICT."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
